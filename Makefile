@@ -1,0 +1,29 @@
+# The verbs a newcomer needs. `make demo` and `make test` are the README's two commands.
+.PHONY: demo test install lint format services services-down bench messages clean
+
+demo:            ## install what is missing and serve the demo archive on :8000
+	scripts/demo.sh
+
+test:            ## install what is missing and run the whole suite, real services included
+	scripts/test.sh
+
+install:
+	scripts/install.sh test
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
+
+services:        ## start PostgreSQL, Redis and OpenSearch on 127.0.0.1
+	scripts/services.sh up
+
+services-down:
+	scripts/services.sh down
+
+messages:        ## refresh the translation catalogues after changing user-facing text
+	.venv/bin/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --no-obsolete
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,1 @@
+"""The one access policy: every door to the archive asks it who may see what."""

@@ -1,0 +1,79 @@
+"""``GET /healthz``: is every configured service answering?
+
+200 only when the database, search engine, storage and task queue all answer; 503 with the
+failing component named otherwise. Each probe is cheap and bounded so a load balancer can
+poll it.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+def _database() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"engine": connection.vendor}
+
+
+def _search() -> dict:
+    from wagtail.search.backends import get_search_backend
+
+    backend = get_search_backend()
+    # The database backend answers whenever the database does; a real engine is pinged.
+    client = getattr(backend, "es", None) or getattr(backend, "client", None)
+    if client is not None and not client.ping():
+        raise ConnectionError("search engine did not answer ping")
+    return {"engine": type(backend).__module__}
+
+
+def _storage() -> dict:
+    name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    try:
+        with default_storage.open(name) as fh:
+            if fh.read() != b"ok":
+                raise OSError("storage returned different bytes")
+    finally:
+        default_storage.delete(name)
+    return {"backend": type(default_storage).__name__}
+
+
+def _tasks() -> dict:
+    from django_tasks import task_backends
+
+    backend = task_backends["default"]
+    info: dict = {"backend": type(backend).__name__}
+    if backend.__class__.__module__.startswith("django_tasks_db"):
+        from django_tasks_db.models import DBTaskResult
+
+        info["queued"] = DBTaskResult.objects.filter(status="READY").count()
+    return info
+
+
+PROBES = {"database": _database, "search": _search, "storage": _storage, "tasks": _tasks}
+
+
+@never_cache
+def healthz(request):
+    report: dict = {}
+    ok = True
+    for name, probe in PROBES.items():
+        started = time.monotonic()
+        try:
+            detail = probe()
+            report[name] = {"status": "ok", **detail}
+        except Exception as exc:  # any failure is a health answer, never a 500
+            ok = False
+            report[name] = {"status": "error", "error": f"{type(exc).__name__}: {exc}"[:300]}
+        report[name]["ms"] = round((time.monotonic() - started) * 1000, 1)
+    body = {"status": "ok" if ok else "error", "version": settings.MHA_VERSION, **report}
+    return JsonResponse(body, status=200 if ok else 503)

@@ -1,0 +1,80 @@
+"""The archive's groups and its review workflow, created idempotently after every migrate.
+
+* Curators: everything, including restricted material and publishing.
+* Contributors: create and edit items as drafts; publishing goes through curator review.
+* Teachers: the admin for lessons only (the lessons app grants them its permissions).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+CURATORS, CONTRIBUTORS, TEACHERS = "Curators", "Contributors", "Teachers"
+ITEM_MODELS = ["embroiderypatternpage", "recordingpage", "musicpiecepage", "collectionpage"]
+SNIPPET_APPS = ["vocabularies", "people", "media_pipeline"]
+
+
+def _perms(*codenames_by_app: tuple[str, list[str]]) -> list[Permission]:
+    out = []
+    for app, codenames in codenames_by_app:
+        out += list(Permission.objects.filter(content_type__app_label=app, codename__in=codenames))
+    return out
+
+
+@transaction.atomic
+def ensure_roles(**kwargs) -> None:
+    from wagtail.models import (
+        GroupApprovalTask,
+        GroupPagePermission,
+        Page,
+        Workflow,
+        WorkflowPage,
+        WorkflowTask,
+    )
+
+    admin_access = _perms(("wagtailadmin", ["access_admin"]))
+    if not admin_access:
+        return  # called before wagtail's permissions exist (early in a fresh migrate)
+    root = Page.get_first_root_node()
+    if root is None:
+        return
+    curators, _ = Group.objects.get_or_create(name=CURATORS)
+    contributors, _ = Group.objects.get_or_create(name=CONTRIBUTORS)
+    teachers, _ = Group.objects.get_or_create(name=TEACHERS)
+
+    snippet_perms = list(Permission.objects.filter(content_type__app_label__in=SNIPPET_APPS))
+    curators.permissions.add(
+        *admin_access,
+        *snippet_perms,
+        *_perms(("access", ["view_restricted", "add_communitymembership",
+                            "change_communitymembership", "delete_communitymembership"])),
+        *_perms(("wagtailimages", ["add_image", "change_image", "choose_image"]),
+                ("wagtaildocs", ["add_document", "change_document", "choose_document"])),
+    )  # fmt: skip
+    contributors.permissions.add(
+        *admin_access,
+        *[p for p in snippet_perms if p.codename.startswith(("view_", "add_", "change_"))
+          and "consent" not in p.codename],
+        *_perms(("wagtaildocs", ["add_document", "choose_document"])),
+    )  # fmt: skip
+    teachers.permissions.add(*admin_access)
+
+    for group, perms in (
+        (curators, ["add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page",
+                    "unlock_page"]),
+        (contributors, ["add_page", "change_page"]),
+    ):  # fmt: skip
+        for codename in perms:
+            perm = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            GroupPagePermission.objects.get_or_create(group=group, page=root, permission=perm)
+
+    workflow, created = Workflow.objects.get_or_create(name="Curator review")
+    if created:
+        task = GroupApprovalTask.objects.create(name="Curator approval")
+        task.groups.set([curators])
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    # Replace Wagtail's stock "Moderators approval" on the root, but keep a curator's choice.
+    current = WorkflowPage.objects.filter(page=root).select_related("workflow").first()
+    if current is None or current.workflow.name == "Moderators approval":
+        WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})

@@ -1,0 +1,55 @@
+from django import template
+from django.utils.html import format_html
+
+from archive.core.i18n import localized
+
+register = template.Library()
+
+
+@register.filter
+def loc(obj, field: str) -> str:
+    """``{{ item|loc:"title" }}``: the field in the active language, with fallback."""
+    return localized(obj, field)
+
+
+@register.simple_tag
+def term(t):
+    """A vocabulary term in the active language with the Miao label beside it."""
+    if t is None:
+        return ""
+    label = localized(t, "label")
+    if t.label_hmn and t.label_hmn != label:
+        return format_html('{} <span class="miao" lang="hmn">{}</span>', label, t.label_hmn)
+    return label
+
+
+@register.filter
+def seconds(value) -> str:
+    try:
+        total = int(float(value))
+    except (TypeError, ValueError):
+        return ""
+    return f"{total // 60}:{total % 60:02d}"
+
+
+@register.simple_tag
+def thumb_url(item, user) -> str:
+    """The thumbnail of the first image (or video poster) of ``item`` that ``user`` may see."""
+    if item is None:
+        return ""
+    from archive.access import policy
+    from media_pipeline.models import Derivative
+
+    d = (
+        Derivative.objects.filter(name="thumb", asset__item_id=item.pk)
+        .filter(asset__in=policy.visible_assets(item.assets.all(), user))
+        .order_by("asset__position", "asset_id")
+        .select_related("asset")
+        .first()
+    )
+    return d.asset.url("thumb") if d else ""
+
+
+@register.filter
+def asset_url(asset, name: str) -> str:
+    return asset.url(name)

@@ -1,0 +1,1 @@
+"""Collections and the items they hold: embroidery patterns, recordings, music."""

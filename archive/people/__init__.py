@@ -1,0 +1,1 @@
+"""Artisans, performers, speakers, communities and cooperatives, and their consent."""

@@ -1,0 +1,15 @@
+"""The demo archive and local development: embedded defaults everywhere."""
+
+import os
+
+from .base import *  # noqa: F403
+
+DEBUG = True
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-not-secret-miao-heritage-archive")
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+INTERNAL_IPS = ["127.0.0.1"]
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405

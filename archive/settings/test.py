@@ -1,0 +1,24 @@
+"""Test settings: fast hashing, local-memory cache, immediate tasks.
+
+The database is SQLite in a temporary folder unless DATABASE_URL points at the real
+PostgreSQL that ``scripts/services.sh`` starts; tests that prove the real worker or a real
+search engine opt in to those explicitly.
+"""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="mha-test-media-"))
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False}
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="mha-test-static-"))

@@ -1,0 +1,1 @@
+"""Controlled vocabularies, each term labelled in Chinese, English and Miao."""

@@ -1,0 +1,82 @@
+"""The door to media files: every request asks the access policy, then streams with Range."""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from archive.access import policy
+
+from .models import Derivative, MediaAsset
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_NAME = re.compile(r"^[a-z0-9-]{1,40}$")
+
+
+@require_GET
+def asset_file(request, asset_id: int, name: str):
+    if not _NAME.match(name):
+        raise Http404
+    asset = get_object_or_404(MediaAsset.objects.select_related("item", "original"), pk=asset_id)
+    if not policy.can_view_asset(request.user, asset):
+        raise Http404  # the same answer as for an asset that does not exist
+    if name == "original":
+        if not policy.is_curator(request.user):
+            raise Http404
+        fieldfile, content_type = asset.original.file, asset.original.content_type
+    else:
+        derivative = Derivative.objects.filter(asset=asset, name=name).first()
+        if derivative is None:
+            raise Http404
+        fieldfile, content_type = derivative.file, derivative.content_type
+    response = ranged_file_response(request, fieldfile, content_type)
+    public = asset.access_level == "public" and asset.item.access_level == "public"
+    response["Cache-Control"] = "public, max-age=86400" if public else "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def ranged_file_response(request, fieldfile, content_type: str | None = None):
+    """A file response that honours a single ``Range`` (players seek with it)."""
+    content_type = (
+        content_type or mimetypes.guess_type(fieldfile.name)[0] or "application/octet-stream"
+    )
+    size = fieldfile.size
+    match = _RANGE.match(request.headers.get("Range", ""))
+    if not match or (not match.group(1) and not match.group(2)):
+        response = FileResponse(fieldfile.open("rb"), content_type=content_type)
+        response["Accept-Ranges"] = "bytes"
+        return response
+    first, last = match.groups()
+    if first == "":
+        start, end = max(size - int(last), 0), size - 1
+    else:
+        start, end = int(first), min(int(last) if last else size - 1, size - 1)
+    if start >= size or start > end:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    fh = fieldfile.open("rb")
+    fh.seek(start)
+    length = end - start + 1
+
+    def chunks(remaining=length):
+        try:
+            while remaining > 0:
+                data = fh.read(min(65536, remaining))
+                if not data:
+                    break
+                remaining -= len(data)
+                yield data
+        finally:
+            fh.close()
+
+    response = StreamingHttpResponse(chunks(), status=206, content_type=content_type)
+    response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Content-Length"] = str(length)
+    response["Accept-Ranges"] = "bytes"
+    return response

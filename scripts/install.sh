@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Install what is missing, and only that: Debian packages, the Python virtualenv, the
+# project's dependencies and compiled translations. Safe to run again; fast when nothing
+# changed. Usage: scripts/install.sh [demo|test]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+PURPOSE="${1:-demo}"
+PYTHON="${PYTHON:-python3.11}"
+command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+
+# binary -> Debian package
+declare -A NEED=(
+  [ffmpeg]=ffmpeg [ffprobe]=ffmpeg [vips]=libvips-tools [espeak-ng]=espeak-ng [sox]=sox
+  [msgfmt]=gettext
+)
+if [[ "$PURPOSE" == test ]]; then
+  NEED+=([redis-server]=redis-server [psql]=postgresql-client)
+fi
+missing=()
+for bin in "${!NEED[@]}"; do
+  command -v "$bin" >/dev/null 2>&1 || missing+=("${NEED[$bin]}")
+done
+# libvips itself (pyvips loads the shared library) and PostgreSQL's server binaries
+ldconfig -p 2>/dev/null | grep -q 'libvips\.so\.42' || missing+=(libvips42)
+if [[ "$PURPOSE" == test ]] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  missing+=(postgresql)
+fi
+if ((${#missing[@]})); then
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+  echo "installing Debian packages: ${missing[*]}"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+    --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Python environment, reinstalled only when pyproject.toml changes.
+if [[ ! -x .venv/bin/python ]]; then
+  "$PYTHON" -m venv .venv
+fi
+stamp=".venv/.mha-installed-$(sha256sum pyproject.toml | cut -c1-16)"
+if [[ ! -f "$stamp" ]]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[dev]"
+  rm -f .venv/.mha-installed-*
+  touch "$stamp"
+fi
+
+# Compiled translations are build products, not committed.
+if [[ -d locale ]]; then
+  find locale -name '*.po' | while read -r po; do
+    mo="${po%.po}.mo"
+    if [[ ! -f "$mo" || "$po" -nt "$mo" ]]; then msgfmt --check -o "$mo" "$po"; fi
+  done
+fi

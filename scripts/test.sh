@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole test suite, real services included: installs what is missing, starts
+# PostgreSQL (and the other services the suite needs) with scripts/services.sh, checks lint
+# and migrations, then runs pytest on SQLite and again on PostgreSQL.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+scripts/install.sh test
+scripts/services.sh up postgres redis
+eval "$(scripts/services.sh env)"
+PY=.venv/bin/python
+
+echo "== lint"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+echo "== migrations are complete"
+DJANGO_SETTINGS_MODULE=archive.settings.test $PY manage.py makemigrations --check --dry-run
+
+echo "== tests on SQLite"
+env -u DATABASE_URL $PY -m pytest "$@"
+echo "== tests on PostgreSQL ($DATABASE_URL)"
+DATABASE_URL="$DATABASE_URL" $PY -m pytest "$@"

@@ -1,0 +1,1 @@
+"""Search: index documents, engines, query parsing, facets and the search views."""

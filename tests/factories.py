@@ -1,0 +1,74 @@
+"""Building blocks for tests: a site tree, people with or without consent, items."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from archive.core.models import HomePage
+from archive.items.models import CollectionPage, ItemPerson, RecordingPage
+from archive.items.setup import ensure_home
+from archive.people.models import ConsentRecord, Person
+
+_seq = itertools.count(1)
+
+
+def site_tree() -> tuple[HomePage, dict[str, CollectionPage]]:
+    home = ensure_home()
+    collections = {}
+    for slug, title in (
+        ("embroidery", "刺绣纹样"),
+        ("dialects", "方言录音"),
+        ("folk-music", "民间音乐"),
+    ):
+        page = CollectionPage.objects.child_of(home).filter(slug=slug).first()
+        if page is None:
+            page = home.add_child(instance=CollectionPage(title=title, slug=slug, title_en=slug))
+        collections[slug] = page
+    return home, collections
+
+
+def person(consent: str | None = "public_web", withdrawn: bool = False, **kw) -> Person:
+    n = next(_seq)
+    p = Person.objects.create(
+        slug=kw.pop("slug", f"person-{n}"), name_zh=kw.pop("name_zh", f"歌师{n}"),
+        name_en=kw.pop("name_en", f"Singer {n}"), **kw,
+    )  # fmt: skip
+    if consent:
+        ConsentRecord.objects.create(
+            person=p,
+            scope=consent,
+            granted_on=datetime.date(2024, 5, 1),
+            withdrawn_on=datetime.date(2024, 6, 1) if withdrawn else None,
+            recorded_by="fieldworker",
+        )
+    return p
+
+
+def recording(parent: CollectionPage, *, speaker: Person | None = None, live: bool = True,
+              access: str = "public", **kw) -> RecordingPage:  # fmt: skip
+    n = next(_seq)
+    page = RecordingPage(
+        title=kw.pop("title", f"录音{n}"),
+        title_en=kw.pop("title_en", f"Recording {n}"),
+        identifier=kw.pop("identifier", f"MHA-DIA-T{n:04d}"),
+        slug=f"rec-{n}",
+        access_level=access,
+        live=live,
+        **kw,
+    )
+    if speaker is not None:
+        page.people.add(ItemPerson(person=speaker, role="speaker"))
+    parent.add_child(instance=page)
+    return page
+
+
+def user(username: str | None = None, *, groups: tuple[str, ...] = (), **kw):
+    User = get_user_model()
+    u = User.objects.create_user(username or f"user{next(_seq)}", password="pw-for-tests", **kw)
+    for g in groups:
+        u.groups.add(Group.objects.get(name=g))
+    return u
