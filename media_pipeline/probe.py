@@ -28,7 +28,7 @@ def probe_image(path: Path) -> dict:
     import pyvips
 
     try:
-        image = pyvips.Image.new_from_file(str(path), access="sequential")
+        image = pyvips.Image.new_from_file(str(path), access="sequential", fail_on="truncated")
     except pyvips.Error as exc:
         raise MediaError(
             _("The image cannot be read: %(err)s") % {"err": _first_line(exc)}

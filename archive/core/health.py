@@ -44,7 +44,7 @@ def _storage() -> dict:
                 raise OSError("storage returned different bytes")
     finally:
         default_storage.delete(name)
-    return {"backend": type(default_storage).__name__}
+    return {"backend": type(getattr(default_storage, "_wrapped", default_storage)).__name__}
 
 
 def _tasks() -> dict:
@@ -55,7 +55,7 @@ def _tasks() -> dict:
     if backend.__class__.__module__.startswith("django_tasks_db"):
         from django_tasks_db.models import DBTaskResult
 
-        info["queued"] = DBTaskResult.objects.filter(status="READY").count()
+        info["waiting"] = DBTaskResult.objects.filter(status="READY").count()
     return info
 
 

@@ -147,16 +147,17 @@ def build_item(entry: dict, collection: CollectionPage) -> ItemPage:
 
 
 def load_items(entries: list[dict], progress: Callable[[str], None]) -> list[tuple[ItemPage, dict]]:
+    """Create the items not yet in the archive; return every (item, entry) pair."""
     collections = {c.slug: c for c in CollectionPage.objects.all()}
-    created = []
+    out = []
     for entry in entries:
-        if ItemPage.objects.filter(identifier=entry["identifier"]).exists():
-            continue
-        with transaction.atomic():
-            page = build_item(entry, collections[entry["collection"]])
-        created.append((page, entry))
-        progress(f"item {entry['identifier']} {entry['title_zh']}")
-    return created
+        page = ItemPage.objects.filter(identifier=entry["identifier"]).first()
+        if page is None:
+            with transaction.atomic():
+                page = build_item(entry, collections[entry["collection"]])
+            progress(f"item {entry['identifier']} {entry['title_zh']}")
+        out.append((page, entry))
+    return out
 
 
 def make_media(page: ItemPage, entry: dict, cache: Path, progress: Callable[[str], None]) -> None:
@@ -175,7 +176,10 @@ def make_media(page: ItemPage, entry: dict, cache: Path, progress: Callable[[str
         if kind == "pattern":
             path = cache / f"{stem}.jpg"
             if not path.exists():
-                media.make_pattern_image(path, motif=spec.get("motif", "other"),
+                motif = spec.get("motif", "other")
+                if motif not in media.MOTIFS:  # a narrower term draws as its broader shape
+                    motif = motif.split("-")[0] if motif.split("-")[0] in media.MOTIFS else "other"
+                media.make_pattern_image(path, motif=motif,
                                          palette=spec.get("palette") or ["#c0392b", "#f1c40f"],
                                          seed=int(spec.get("seed", n)))  # fmt: skip
         elif kind == "speech":
@@ -215,10 +219,12 @@ def load_demo(progress: Callable[[str], None] = print, with_media: bool = True) 
     load_founding_collections()
     people = load_people(read_yaml(DATA_DIR / "demo" / "people.yaml"))
     entries = read_yaml(DATA_DIR / "demo" / "items.yaml")
-    created = load_items(entries, progress)
+    before = ItemPage.objects.count()
+    items = load_items(entries, progress)
     if with_media:
         cache = Path(settings.VAR_DIR) / "demo-media"
         cache.mkdir(parents=True, exist_ok=True)
-        for page, entry in created:
+        for page, entry in items:
             make_media(page, entry, cache, progress)
-    return {"people": people, "items_created": len(created), "items_total": len(entries)}
+    created = ItemPage.objects.count() - before
+    return {"people": people, "items_created": created, "items_total": len(entries)}

@@ -355,6 +355,11 @@ class ItemPage(Page):
         return localized(self, "attribution")
 
     @property
+    def kind_label(self) -> str:
+        """The kind of item, as curators name it (embroidery pattern, dialect recording…)."""
+        return str(self.specific_class._meta.verbose_name)
+
+    @property
     def tk_label_names(self) -> list[str]:
         return [str(TKLabel(v).label) for v in self.tk_labels or [] if v in TKLabel.values]
 

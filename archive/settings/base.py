@@ -194,5 +194,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MHA_LOG_LEVEL", "INFO")},
+    # Wagtail logs every page action at INFO; the audit log in the admin keeps them anyway.
+    "loggers": {"wagtail": {"level": "WARNING"}},
 }
 MHA_VERSION = "0.1.0"

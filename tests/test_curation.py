@@ -1,0 +1,80 @@
+"""Curators at work: bulk tagging, the review workflow, the demo archive and its loaders."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from archive.items.models import CollectionPage, ItemPage, RecordingPage
+from archive.vocabularies.models import Motif
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_curator_adds_tags_to_several_items_at_once(client):
+    _, collections = factories.site_tree()
+    speaker = factories.person()
+    pages = [factories.recording(collections["dialects"], speaker=speaker) for _ in range(3)]
+    for page in pages:
+        page.save_revision().publish()
+    client.force_login(factories.user(groups=("Curators",), is_staff=True))
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "add_tags"])
+    query = "&".join(f"id={p.pk}" for p in pages[:2])
+    form = client.get(f"{url}?{query}")
+    assert form.status_code == 200
+    response = client.post(f"{url}?{query}", {"tags": "wedding, silver"})
+    assert response.status_code == 302
+    for page in pages[:2]:
+        page = RecordingPage.objects.get(pk=page.pk)
+        assert set(page.tags.names()) == {"wedding", "silver"}
+        assert page.live and not page.has_unpublished_changes
+    assert not RecordingPage.objects.get(pk=pages[2].pk).tags.exists()
+
+
+def test_a_contributor_can_draft_but_not_publish(client):
+    from wagtail.models import Page
+
+    _, collections = factories.site_tree()
+    contributor = factories.user(groups=("Contributors",), is_staff=True)
+    perms = Page.objects.get(pk=collections["dialects"].pk).permissions_for_user(contributor)
+    assert perms.can_add_subpage()
+    assert not perms.can_publish_subpage()
+    curator = factories.user(groups=("Curators",), is_staff=True)
+    assert (
+        Page.objects.get(pk=collections["dialects"].pk)
+        .permissions_for_user(curator)
+        .can_publish_subpage()
+    )
+
+
+def test_items_are_in_curator_review_workflow():
+    _, collections = factories.site_tree()
+    page = factories.recording(collections["dialects"], speaker=factories.person(), live=False)
+    workflow = page.get_workflow()
+    assert workflow is not None and workflow.name == "Curator review"
+
+
+def test_the_demo_archive_loads_thirty_items_across_three_collections_idempotently():
+    call_command("load_demo", "--no-media", stdout=io.StringIO())
+    counts = {c.slug: ItemPage.objects.child_of(c).count() for c in CollectionPage.objects.all()}
+    assert set(counts) >= {"embroidery", "dialects", "folk-music"}
+    assert sum(counts.values()) >= 30 and min(counts.values()) >= 8
+    assert ItemPage.objects.filter(access_level="public", live=True).count() >= 20
+    # Butterfly is in the demo, in three languages, on several items.
+    butterfly = Motif.objects.get(slug="butterfly")
+    assert ItemPage.objects.filter(
+        embroiderypatternpage__motifs__in=[butterfly, *butterfly.narrower.all()]
+    ).exists()
+    before = ItemPage.objects.count()
+    call_command("load_demo", "--no-media", stdout=io.StringIO())
+    assert ItemPage.objects.count() == before
+
+
+def test_load_collections_twice_creates_each_collection_once():
+    call_command("load_collections", stdout=io.StringIO())
+    call_command("load_collections", stdout=io.StringIO())
+    slugs = list(CollectionPage.objects.values_list("slug", flat=True))
+    assert sorted(slugs) == sorted(set(slugs))
+    assert {"embroidery", "dialects", "folk-music"} <= set(slugs)

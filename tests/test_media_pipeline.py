@@ -1,0 +1,216 @@
+"""Ingest and derivatives, on files the tests make: good files become web-ready, bad files
+are refused with a reason before anything is stored."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+import pyvips
+
+from media_pipeline.errors import MediaError
+from media_pipeline.ingest import ingest as _ingest
+from media_pipeline.ingest import safe_display_name
+from media_pipeline.models import Derivative, MediaAsset, Original
+from media_pipeline.tasks import process_asset
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ingest(django_capture_on_commit_callbacks):
+    """Ingest, then run the processing it queues on commit, as the worker would."""
+
+    def run(*args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return _ingest(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def item():
+    _, collections = factories.site_tree()
+    return factories.recording(collections["dialects"], speaker=factories.person())
+
+
+def make_jpeg(path: Path, width=640, height=480, gps=False) -> Path:
+    image = pyvips.Image.xyz(width, height).extract_band(0).cast("uchar")
+    image = image.bandjoin([image, image])
+    if gps:
+        image = image.copy()
+        image.set_type(
+            pyvips.GValue.gstr_type,
+            "exif-ifd3-GPSLatitudeRef",
+            "N (N, ASCII, 2 components, 2 bytes)",
+        )
+    image.jpegsave(str(path), Q=85)
+    return path
+
+
+def make_wav(path: Path, seconds=2.0) -> Path:
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+         f"sine=frequency=440:duration={seconds}", "-ac", "1", "-y", str(path)],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
+def test_an_image_becomes_thumbnail_and_web_sizes(item, tmp_path, ingest):
+    result = ingest(make_jpeg(tmp_path / "scan.jpg", 2400, 1800), item=item, filename="scan.jpg")
+    asset = MediaAsset.objects.get(pk=result.asset.pk)
+    assert asset.status == "ready", asset.error
+    names = set(asset.derivatives.values_list("name", flat=True))
+    assert {"thumb", "web-webp", "web-jpeg"} <= names
+    web = asset.derivatives.get(name="web-webp")
+    assert web.width == 1200 and web.height == 900
+    assert result.original.probe["width"] == 2400
+    assert len(result.original.sha256) == 64
+
+
+def test_the_same_bytes_uploaded_twice_are_stored_once(item, tmp_path, ingest):
+    path = make_jpeg(tmp_path / "a.jpg")
+    first = ingest(path, item=item, filename="a.jpg")
+    second = ingest(path, item=item, filename="copy-of-a.jpg")
+    assert first.stored and not second.stored
+    assert Original.objects.count() == 1
+    assert second.asset.original_id == first.original.pk
+    assert item.assets.count() == 2
+
+
+def test_audio_becomes_opus_mp3_and_waveform_peaks(item, tmp_path, ingest):
+    result = ingest(make_wav(tmp_path / "speech.wav", 3), item=item, filename="speech.wav")
+    asset = MediaAsset.objects.get(pk=result.asset.pk)
+    assert asset.status == "ready", asset.error
+    assert {"opus", "mp3", "peaks", "waveform"} <= set(
+        asset.derivatives.values_list("name", flat=True)
+    )
+    peaks = json.loads(asset.derivatives.get(name="peaks").file.read())
+    assert 2.9 < peaks["duration"] < 3.1
+    assert max(peaks["data"]) > 0.1
+    item.refresh_from_db()
+    assert item.duration_seconds == pytest.approx(3, abs=0.1)
+
+
+def _refused(ingest, item, path, name, match):
+    with pytest.raises(MediaError, match=match):
+        ingest(path, item=item, filename=name)
+    assert Original.objects.count() == 0
+    assert MediaAsset.objects.count() == 0
+
+
+def test_a_zero_byte_file_is_refused_with_reason(item, tmp_path, ingest):
+    path = tmp_path / "empty.jpg"
+    path.write_bytes(b"")
+    _refused(ingest, item, path, "empty.jpg", "empty")
+
+
+def test_html_named_jpg_is_refused_with_reason(item, tmp_path, ingest):
+    path = tmp_path / "photo.jpg"
+    path.write_text("<html><script>alert(1)</script></html>")
+    _refused(ingest, item, path, "photo.jpg", "markup")
+
+
+def test_svg_with_script_is_refused(item, tmp_path, ingest):
+    path = tmp_path / "motif.png"
+    path.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    _refused(ingest, item, path, "motif.png", "markup")
+
+
+def test_a_truncated_jpeg_is_refused_with_reason(item, tmp_path, ingest):
+    good = make_jpeg(tmp_path / "whole.jpg", 1600, 1200).read_bytes()
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(good[: len(good) // 2])
+    _refused(ingest, item, path, "cut.jpg", "damaged|truncated|cannot be read")
+
+
+def test_a_decompression_bomb_is_refused_before_decoding(item, tmp_path, ingest):
+    # A tiny PNG whose header claims 100000 x 100000 pixels.
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 0, 0, 0, 0)
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 1000))
+        + chunk(b"IEND", b"")
+    )
+    path = tmp_path / "bomb.png"
+    path.write_bytes(png)
+    _refused(ingest, item, path, "bomb.png", "over the limit")
+
+
+def test_a_playlist_named_mp3_never_reaches_ffmpeg(item, tmp_path, ingest):
+    secret = tmp_path / "secret.wav"
+    make_wav(secret)
+    path = tmp_path / "song.mp3"
+    path.write_text(f"#EXTM3U\n#EXTINF:1,\nfile://{secret}\n")
+    _refused(ingest, item, path, "song.mp3", "playlist")
+
+
+def test_a_concat_list_is_refused(item, tmp_path, ingest):
+    path = tmp_path / "list.wav"
+    path.write_text("ffconcat version 1.0\nfile '/etc/passwd'\n")
+    _refused(ingest, item, path, "list.wav", "playlist")
+
+
+def test_a_zero_second_recording_is_refused(item, tmp_path, ingest):
+    path = tmp_path / "silence.wav"
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+                    "anullsrc=r=8000:cl=mono", "-t", "0", "-y", str(path)], check=True)  # fmt: skip
+    _refused(ingest, item, path, "silence.wav", "empty|no audio|cannot be read")
+
+
+def test_a_truncated_wav_still_fails_cleanly_and_keeps_the_worker_alive(item, tmp_path, ingest):
+    good = make_wav(tmp_path / "long.wav", 2).read_bytes()
+    path = tmp_path / "cut.wav"
+    path.write_bytes(good[:60])
+    with pytest.raises(MediaError):
+        ingest(path, item=item, filename="cut.wav")
+    # the next, good file goes through as if nothing happened
+    ok = ingest(make_wav(tmp_path / "ok.wav", 1), item=item, filename="ok.wav")
+    assert MediaAsset.objects.get(pk=ok.asset.pk).status == "ready"
+
+
+def test_path_traversal_and_non_utf8_names_are_only_displayed_never_used(item, tmp_path, ingest):
+    path = make_jpeg(tmp_path / "x.jpg")
+    result = ingest(path, item=item, filename=b"../../etc/\xff\xfepasswd.jpg")
+    assert "/" not in result.original.original_filename
+    assert ".." not in result.original.file.name
+    assert result.original.file.name.startswith("originals/")
+    assert safe_display_name("..\\..\\boot.ini") == "boot.ini"
+
+
+def test_a_restricted_asset_file_is_a_404_for_the_public(client, item, tmp_path, ingest):
+    result = ingest(make_jpeg(tmp_path / "p.jpg"), item=item, filename="p.jpg",
+                    access_level="restricted")  # fmt: skip
+    url = result.asset.url("thumb")
+    assert client.get(url).status_code == 404
+    curator = factories.user(groups=("Curators",))
+    client.force_login(curator)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/webp"
+
+
+def test_audio_is_served_in_ranges_for_seeking(client, item, tmp_path, ingest):
+    result = ingest(make_wav(tmp_path / "s.wav", 2), item=item, filename="s.wav")
+    response = client.get(result.asset.url("mp3"), HTTP_RANGE="bytes=100-199")
+    assert response.status_code == 206
+    assert response["Content-Range"].startswith("bytes 100-199/")
+    assert len(b"".join(response.streaming_content)) == 100
+
+
+def test_rerunning_the_task_replaces_derivatives_without_duplicates(item, tmp_path, ingest):
+    result = ingest(make_jpeg(tmp_path / "r.jpg"), item=item, filename="r.jpg")
+    before = Derivative.objects.filter(asset=result.asset).count()
+    process_asset.call(result.asset.pk)
+    assert Derivative.objects.filter(asset=result.asset).count() == before
