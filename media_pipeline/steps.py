@@ -118,8 +118,8 @@ def audio_derivatives(asset: MediaAsset, src: Path, workdir: Path, has_video: bo
     )
     save_derivative(asset, "peaks", peaks_path, "application/json")
     png = workdir / "waveform.png"
-    run(["ffmpeg", *ffmpeg_input_args(src), "-filter_complex",
-         "aformat=channel_layouts=mono,showwavespic=s=1200x160:scale=sqrt:colors=0x8a2b1f", "-frames:v", "1",
+    wave = "aformat=channel_layouts=mono,showwavespic=s=1200x160:scale=sqrt:colors=0x8a2b1f"
+    run(["ffmpeg", *ffmpeg_input_args(src), "-filter_complex", wave, "-frames:v", "1",
          "-y", str(png)])  # fmt: skip
     save_derivative(asset, "waveform", png, "image/png", width=1200, height=160)
     return duration

@@ -1,5 +1,6 @@
 """What a visitor and a curator see: the home page, item pages, the admin, /healthz."""
 
+import io
 import json
 import os
 import subprocess
@@ -42,7 +43,7 @@ def pattern():
 
 
 def test_the_home_page_lists_the_three_founding_collections(client):
-    call_command("load_collections", stdout=open(os.devnull, "w"))
+    call_command("load_collections", stdout=io.StringIO())
     body = client.get("/en/").content.decode()
     for title in ("Embroidery", "Dialect", "Folk music"):
         assert title.lower() in body.lower()
@@ -72,7 +73,7 @@ def test_dublin_core_has_all_fifteen_elements(pattern):
 
 def test_the_admin_accepts_the_documented_demo_credentials(client, settings):
     settings.DEBUG = True
-    call_command("ensure_demo_admin", stdout=open(os.devnull, "w"))
+    call_command("ensure_demo_admin", stdout=io.StringIO())
     settings.DEBUG = False
     response = client.post(
         reverse("wagtailadmin_login"),
