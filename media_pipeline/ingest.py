@@ -72,14 +72,19 @@ def _spool(source: BinaryIO) -> tuple[Path, str, int]:
 def ingest(
     source: BinaryIO | Path,
     *,
-    item,
+    item=None,
+    item_factory=None,
     filename: str | bytes,
     access_level: str | None = None,
     caption_zh: str = "",
     caption_en: str = "",
     enqueue: bool = True,
 ) -> IngestResult:
-    """Check and store ``source`` as an original of ``item``; queue its derivatives."""
+    """Check and store ``source`` as an original of ``item``; queue its derivatives.
+
+    ``item_factory(kind)`` makes the item instead, once the file is known to be good (the
+    ``ingest`` command makes a draft item per file this way, in the same transaction).
+    """
     if isinstance(source, Path):
         with open(source, "rb") as fh:
             tmp, sha, size = _spool(fh)
@@ -105,6 +110,8 @@ def ingest(
                 original.save()
             else:
                 original = existing
+            if item is None:
+                item = item_factory(original.kind)
             position = item.assets.count()
             asset = MediaAsset.objects.create(
                 item=item,

@@ -22,7 +22,7 @@ for bin in "${!NEED[@]}"; do
   command -v "$bin" >/dev/null 2>&1 || missing+=("${NEED[$bin]}")
 done
 # libvips itself (pyvips loads the shared library) and PostgreSQL's server binaries
-ldconfig -p 2>/dev/null | grep -q 'libvips\.so\.42' || missing+=(libvips42)
+ldconfig -p 2>/dev/null | grep 'libvips\.so\.42' >/dev/null || missing+=(libvips42)  # no -q: SIGPIPE + pipefail
 if [[ "$PURPOSE" == test ]] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
 fi

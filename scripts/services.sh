@@ -195,8 +195,10 @@ ensure_state_dir() {
 take_lock() {
     ensure_state_dir
     exec 9>"$STATE_DIR/.lock"
-    flock 9
+    flock -w 900 9 || die "another services.sh run holds $STATE_DIR/.lock"
 }
+# Daemons are started with fd 9 closed (9>&-): a daemon that inherited it would hold the
+# lock for as long as it runs.
 
 # user_can_reach USER PATH: USER can traverse to and read PATH.
 user_can_reach() {
@@ -325,7 +327,7 @@ pg_up() {
         [[ -f $PG_DATA/PG_VERSION ]] || pg_init "$user"
         pg_write_config "$user"
         log "postgres: starting $("$PG_BIN/postgres" --version) on 127.0.0.1:$PG_PORT"
-        run_as "$user" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null || {
+        run_as "$user" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null 9>&- || {
             tail -n 30 "$PG_LOG" >&2 || true
             die "postgres: failed to start (log: $PG_LOG)"
         }
@@ -394,7 +396,7 @@ redis_up() {
     # No persistence: no RDB snapshots, no AOF. Test data only.
     redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes \
         --daemonize yes --pidfile "$REDIS_PIDFILE" --logfile "$REDIS_LOG" --dir "$REDIS_DIR" \
-        --save '' --appendonly no || die "redis: redis-server failed to start (log: $REDIS_LOG)"
+        --save '' --appendonly no 9>&- || die "redis: redis-server failed to start (log: $REDIS_LOG)"
     for i in $(seq 1 50); do
         redis_ping && break
         sleep 0.2
@@ -722,7 +724,7 @@ search_up() {
         "${S_ENV}_PATH_CONF=$S_DIR/config" \
         "${S_ENV}_JAVA_OPTS=-Xms$SEARCH_HEAP -Xmx$SEARCH_HEAP" \
         "${S_ENV}_TMPDIR=$S_DIR/tmp" \
-        "$home/bin/$S_SVC" -d -p "$S_PIDFILE" >>"$S_DIR/start.log" 2>&1 </dev/null); then
+        "$home/bin/$S_SVC" -d -p "$S_PIDFILE" >>"$S_DIR/start.log" 2>&1 </dev/null 9>&-); then
         search_fail "the launcher failed"
     fi
     search_wait

@@ -214,3 +214,59 @@ def test_rerunning_the_task_replaces_derivatives_without_duplicates(item, tmp_pa
     before = Derivative.objects.filter(asset=result.asset).count()
     process_asset.call(result.asset.pk)
     assert Derivative.objects.filter(asset=result.asset).count() == before
+
+
+def test_the_ingest_command_reports_each_file_as_json_and_fails_only_the_bad_one(tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    factories.site_tree()
+    folder = tmp_path / "field-trip"
+    folder.mkdir()
+    make_jpeg(folder / "sleeve.jpg")
+    make_wav(folder / "song.wav", 1)
+    (folder / "notes.jpg").write_text("<html>not an image</html>")
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command("ingest", str(folder), collection="embroidery", wait=True, json=True,
+                     stdout=out)  # fmt: skip
+    assert exit_.value.code == 1
+    records = {Path(r["path"]).name: r for r in map(json.loads, out.getvalue().splitlines())}
+    assert records["sleeve.jpg"]["status"] == "ok" and len(records["sleeve.jpg"]["sha256"]) == 64
+    assert records["song.wav"]["status"] == "ok"
+    assert records["notes.jpg"]["status"] == "failed" and "markup" in records["notes.jpg"]["error"]
+    from archive.items.models import ItemPage
+
+    item = ItemPage.objects.get(pk=records["sleeve.jpg"]["item"])
+    assert not item.live and item.access_level == "restricted"
+    assert item.assets.get().status == "ready"
+    assert ItemPage.objects.filter(title="notes").count() == 0
+
+
+def test_a_curator_uploads_several_files_and_sees_each_result(client, item, tmp_path,
+                                                              django_capture_on_commit_callbacks):  # fmt: skip
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(factories.user(groups=("Curators",), is_staff=True))
+    assert client.get(reverse("wagtailsnippets_media_pipeline_mediaasset:list")).status_code == 200
+    good = SimpleUploadedFile("sleeve.jpg", make_jpeg(tmp_path / "s.jpg").read_bytes())
+    bad = SimpleUploadedFile("truncated.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 100)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("media_upload"),
+            {"item": item.pk, "files": [good, bad], "access_level": "public"},
+        )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "sleeve.jpg" in body and "truncated.jpg" in body
+    assert item.assets.count() == 1
+    assert item.assets.get().status == "ready"
+
+
+def test_a_contributor_without_permission_cannot_reach_upload(client):
+    from django.urls import reverse
+
+    client.force_login(factories.user(groups=("Teachers",), is_staff=True))
+    assert client.get(reverse("media_upload")).status_code in (302, 403)
