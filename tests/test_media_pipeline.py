@@ -244,8 +244,9 @@ def test_the_ingest_command_reports_each_file_as_json_and_fails_only_the_bad_one
     assert ItemPage.objects.filter(title="notes").count() == 0
 
 
-def test_a_curator_uploads_several_files_and_sees_each_result(client, item, tmp_path,
-                                                              django_capture_on_commit_callbacks):  # fmt: skip
+def test_a_curator_uploads_several_files_and_sees_each_result(
+    client, item, tmp_path, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
