@@ -370,3 +370,53 @@ def test_a_curator_retries_a_failed_asset_from_the_listing(
         response = client.post(f"{url}?id={result.asset.pk}")
     assert response.status_code == 302
     assert MediaAsset.objects.get(pk=result.asset.pk).status == "ready"
+
+
+def test_metadata_csv_describes_items_and_a_bad_row_fails_only_its_file(tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from archive.items.models import ItemPage
+    from archive.vocabularies.models import Place
+
+    factories.site_tree()
+    Place.objects.create(slug="paimo", label_zh="排莫村", kind="village")
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    make_jpeg(folder / "a.jpg")
+    make_jpeg(folder / "b.jpg", 320, 240)
+    (folder / "metadata.csv").write_text(
+        "filename,title_zh,title_en,place,year_from,tags\n"
+        'a.jpg,蝴蝶袖片,Butterfly sleeve,paimo,1980,"wedding, silver"\n'
+        "b.jpg,鱼纹,Fish,nowhere,19x0,\n"
+        "c.jpg,不存在,Missing,,,\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("ingest", str(folder), collection="embroidery", wait=True, json=True,
+                     stdout=out)  # fmt: skip
+    records = {Path(r["path"]).name: r for r in map(json.loads, out.getvalue().splitlines())}
+    assert records["a.jpg"]["status"] == "ok"
+    item = ItemPage.objects.get(pk=records["a.jpg"]["item"])
+    assert (item.title, item.title_en, item.place.slug, item.year_from) == (
+        "蝴蝶袖片", "Butterfly sleeve", "paimo", 1980)  # fmt: skip
+    assert set(item.tags.names()) == {"wedding", "silver"}
+    err = records["b.jpg"]["error"]
+    assert "line 3" in err and "place 'nowhere'" in err and "year_from '19x0'" in err
+    assert "line 4" in records["c.jpg"]["error"] and "no such file" in records["c.jpg"]["error"]
+    assert ItemPage.objects.count() == 1
+
+
+def test_a_metadata_csv_with_an_unknown_column_stops_before_anything_is_stored(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    factories.site_tree()
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    make_jpeg(folder / "a.jpg")
+    (folder / "metadata.csv").write_text("filename,titel\na.jpg,typo\n")
+    with pytest.raises(CommandError, match="unknown columns titel"):
+        call_command("ingest", str(folder), collection="embroidery")
+    assert Original.objects.count() == 0
