@@ -114,8 +114,9 @@ class Command(BaseCommand):
         for path, row in metadata.items():
             if path not in seen:
                 failures += 1
+                error = f"{metadata_csv.FILENAME} line {row.line}: no such file"
                 record = {"path": str(path), "status": "failed", "item": None, "sha256": None,
-                          "error": f"{metadata_csv.FILENAME} line {row.line}: no such file"}  # fmt: skip
+                          "error": error}  # fmt: skip
                 self.stdout.write(json.dumps(record, ensure_ascii=False) if options["json"]
                                   else f"failed {path}: {record['error']}")  # fmt: skip
         if failures:
