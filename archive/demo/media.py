@@ -1128,7 +1128,7 @@ def _bend_args(note: _Note) -> list[str]:
     if note.fall:
         t = min(0.35, note.dur * 0.4)
         start = max(0.0, note.dur - t - 0.05 - used)
-        bends.append(f"{start:.3f},{-note.fall * 100:.0f},{t:.3f}")
+        bends.append(f"{start:.3f},{note.fall * 100:.0f},{t:.3f}")
     return ["bend", *bends] if bends else []
 
 
@@ -1569,9 +1569,9 @@ def _compose(style: str, seconds: float, rng: random.Random) -> tuple[list[_Trac
             if bar % 2 == 0:
                 bronze.append(_Note((bronze_pitch,), 16 * step, vel=0.8))
         tracks += [
-            _Track(_wood_drum, wood, gain=1.0, pan=-0.2),
-            _Track(_wood_click, rim, gain=0.45, pan=0.3),
-            _Track(_bronze, bronze, gain=0.5, pan=0.05),
+            _Track(_wood_drum, wood, gain=1.7, pan=-0.2),
+            _Track(_wood_click, rim, gain=0.7, pan=0.3),
+            _Track(_bronze, bronze, gain=0.9, pan=0.05),
         ]
         room = "aecho=0.8:0.75:30|70:0.2|0.1"
     else:
