@@ -111,7 +111,8 @@ def test_a_curator_records_consent_on_a_person_in_the_admin(client):
     client.force_login(factories.user(groups=("Curators",), is_staff=True))
     url = reverse("wagtailsnippets_people_person:add")
     data = {
-        "slug": "long-meiying", "kind": "individual", "name_zh": "龙美英", "name_en": "Long Meiying",
+        "slug": "long-meiying", "kind": "individual", "name_zh": "龙美英",
+        "name_en": "Long Meiying",
         "name_hmn": "", "birth_year": "1958", "bio_zh": "", "bio_en": "",
         "consents-TOTAL_FORMS": "1", "consents-INITIAL_FORMS": "0",
         "consents-MIN_NUM_FORMS": "0", "consents-MAX_NUM_FORMS": "1000",
