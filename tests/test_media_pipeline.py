@@ -420,3 +420,12 @@ def test_a_metadata_csv_with_an_unknown_column_stops_before_anything_is_stored(t
     with pytest.raises(CommandError, match="unknown columns titel"):
         call_command("ingest", str(folder), collection="embroidery")
     assert Original.objects.count() == 0
+
+
+def test_an_item_page_links_only_renditions_that_exist(client, item, tmp_path, ingest):
+    result = ingest(make_jpeg(tmp_path / "p.jpg"), item=item, filename="p.jpg")
+    item.save_revision().publish()
+    Derivative.objects.filter(asset=result.asset, name="web-avif").delete()
+    body = client.get(item.url).content.decode()
+    assert result.asset.url("web-webp") in body
+    assert "web-avif" not in body
