@@ -429,3 +429,13 @@ def test_an_item_page_links_only_renditions_that_exist(client, item, tmp_path, i
     body = client.get(item.url).content.decode()
     assert result.asset.url("web-webp") in body
     assert "web-avif" not in body
+
+
+def test_the_item_edit_page_shows_each_assets_state_and_reason(client, item, tmp_path, ingest):
+    from django.urls import reverse
+
+    result = ingest(make_jpeg(tmp_path / "m.jpg"), item=item, filename="m.jpg")
+    MediaAsset.objects.filter(pk=result.asset.pk).update(status="failed", error="disk full")
+    client.force_login(factories.user(groups=("Curators",), is_staff=True))
+    body = client.get(reverse("wagtailadmin_pages:edit", args=[item.pk])).content.decode()
+    assert "m.jpg" in body and "disk full" in body
