@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
-from django.utils import translation
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from archive.items.models import EmbroideryPatternPage, ItemPerson
 from archive.vocabularies.loader import load_all_vocabularies
