@@ -6,7 +6,7 @@
 #   scripts/services.sh status [service...]   one line per service: name, up/down, URL
 #   scripts/services.sh env    [service...]   export lines for the services that are up
 #
-# Services: postgres redis opensearch elasticsearch. Typical use:
+# Services: postgres redis opensearch elasticsearch s3. Typical use:
 #   scripts/services.sh up && eval "$(scripts/services.sh env)"
 #
 # Everything is idempotent: a running service is left alone, a stale pidfile is removed,
@@ -16,13 +16,15 @@
 # Download cache:                                 ${MHA_CACHE_DIR:-$HOME/.cache/mha}
 # Ports: MHA_PG_PORT (54329), MHA_REDIS_PORT (63799), MHA_OPENSEARCH_PORT (9250, transport
 # MHA_OPENSEARCH_TRANSPORT_PORT 9350), MHA_ELASTICSEARCH_PORT (9251, transport
-# MHA_ELASTICSEARCH_TRANSPORT_PORT 9351).
-# Versions: MHA_OPENSEARCH_VERSION, MHA_ELASTICSEARCH_VERSION (see the defaults below).
+# MHA_ELASTICSEARCH_TRANSPORT_PORT 9351), MHA_S3_PORT (9390).
+# Versions: MHA_OPENSEARCH_VERSION, MHA_ELASTICSEARCH_VERSION, MHA_VERSITYGW_VERSION (see the
+# defaults below).
 # Other knobs: MHA_JAVA_HOME, MHA_SEARCH_HEAP (512m), MHA_SEARCH_TIMEOUT (120 s),
 # MHA_OPENSEARCH_MODULES (see below).
 #
 # Everything listens on 127.0.0.1 only and nothing here reaches the internet at run time;
-# the only downloads are Debian packages (apt-get) and Maven Central artifacts (mvn), once.
+# the only downloads are Debian packages (apt-get), Maven Central artifacts (mvn) and Go
+# modules from the Go module proxy (go install, for the S3 server), once.
 set -euo pipefail
 
 ROOT_DIR="$(cd "$(dirname "$0")/.." && pwd)"
@@ -35,6 +37,7 @@ OS_PORT="${MHA_OPENSEARCH_PORT:-9250}"
 OS_TRANSPORT_PORT="${MHA_OPENSEARCH_TRANSPORT_PORT:-9350}"
 ES_PORT="${MHA_ELASTICSEARCH_PORT:-9251}"
 ES_TRANSPORT_PORT="${MHA_ELASTICSEARCH_TRANSPORT_PORT:-9351}"
+S3_PORT="${MHA_S3_PORT:-9390}"
 
 # Newest versions of the integ-test distributions that Maven Central serves and that run on
 # Debian 12's Java 17. OpenSearch 3.x is compiled for Java 21 (class files v65) and Debian 12
@@ -55,7 +58,7 @@ SEARCH_TIMEOUT="${MHA_SEARCH_TIMEOUT:-120}"
 # to run as root.
 SEARCH_SYSTEM_USER="mha"
 
-ALL_SERVICES=(postgres redis opensearch elasticsearch)
+ALL_SERVICES=(postgres redis opensearch elasticsearch s3)
 DEFAULT_UP=(postgres redis opensearch)
 
 APT_UPDATED=0
@@ -756,6 +759,151 @@ search_is_up() {
     search_running
 }
 
+# ----------------------------------------------------------------------------- s3
+
+# An S3-compatible object store: the Versity S3 Gateway with its posix backend (buckets are
+# directories, objects are files, metadata in extended attributes). Built from source with
+# `go install` once (about 5 minutes cold, most of it downloading modules) and cached as a
+# single binary. Test credentials only: the server listens on loopback and holds test data.
+S3_MODULE="github.com/versity/versitygw/cmd/versitygw"
+S3_VERSION="${MHA_VERSITYGW_VERSION:-v1.8.0}"
+S3_DIR="$STATE_DIR/s3"
+S3_DATA="$S3_DIR/data"
+S3_PIDFILE="$S3_DIR/versitygw.pid"
+S3_LOG="$S3_DIR/versitygw.log"
+S3_BIN="$CACHE_DIR/bin/versitygw-$S3_VERSION"
+S3_ACCESS_KEY="mha-test"
+S3_SECRET_KEY="mha-test-secret"
+S3_BUCKET="mha-test"
+S3_REGION="us-east-1"
+
+s3_url() { printf 'http://127.0.0.1:%s\n' "$S3_PORT"; }
+
+s3_env() {
+    printf 'export MHA_S3_ENDPOINT_URL=%s\n' "$(s3_url)"
+    printf 'export MHA_S3_ACCESS_KEY_ID=%s\n' "$S3_ACCESS_KEY"
+    printf 'export MHA_S3_SECRET_ACCESS_KEY=%s\n' "$S3_SECRET_KEY"
+    printf 'export MHA_S3_BUCKET=%s\n' "$S3_BUCKET"
+    printf 'export MHA_S3_REGION=%s\n' "$S3_REGION"
+}
+
+# s3_curl ARGS...: a body-less request signed (SigV4) with the test credentials. S3 wants the
+# payload's SHA-256 in a header, which curl 7.88 does not add by itself: that of no bytes.
+s3_curl() {
+    curl -s -m 10 --aws-sigv4 "aws:amz:$S3_REGION:s3" --user "$S3_ACCESS_KEY:$S3_SECRET_KEY" \
+        -H "x-amz-content-sha256: $(printf '' | sha256sum | cut -d' ' -f1)" "$@"
+}
+
+# The gateway answers (an unsigned request gets its own 403 with "Server: VERSITYGW").
+s3_ping() {
+    command -v curl >/dev/null 2>&1 &&
+        curl -s -m 5 -o /dev/null -D - "$(s3_url)/" 2>/dev/null | grep -qi '^server: versitygw'
+}
+
+s3_pid_alive() {
+    local pid
+    pid="$(read_pid "$S3_PIDFILE")" && pid_matches "$pid" versitygw
+}
+
+s3_running() { s3_pid_alive && s3_ping; }
+
+s3_go() {
+    if command -v go >/dev/null 2>&1; then
+        command -v go
+    elif [[ -x /usr/local/go/bin/go ]]; then
+        printf '/usr/local/go/bin/go\n'
+    else
+        return 1
+    fi
+}
+
+# s3_ensure_bin: build the gateway into the cache once (per version).
+s3_ensure_bin() {
+    local go tmp started
+    [[ -x $S3_BIN ]] && return 0
+    go="$(s3_go)" || die "s3: the Go toolchain (go >= 1.25) is needed to build versitygw $S3_VERSION"
+    mkdir -p "$CACHE_DIR/bin"
+    tmp="$(mktemp -d "$CACHE_DIR/bin/.build.XXXXXX")"
+    started=$SECONDS
+    log "s3: building versitygw $S3_VERSION with $("$go" version | awk '{print $3}') (once; a few minutes cold)"
+    if ! GOBIN="$tmp" GOFLAGS=-mod=mod CGO_ENABLED=0 "$go" install "$S3_MODULE@$S3_VERSION" \
+        >"$tmp/build.log" 2>&1; then
+        grep -v '^go: downloading' "$tmp/build.log" | tail -n 20 >&2 || true
+        rm -rf "$tmp"
+        die "s3: go install $S3_MODULE@$S3_VERSION failed (is that version served by the Go module proxy?)"
+    fi
+    [[ -x $tmp/versitygw ]] || {
+        rm -rf "$tmp"
+        die "s3: go install did not produce $tmp/versitygw"
+    }
+    mv "$tmp/versitygw" "$S3_BIN"
+    rm -rf "$tmp"
+    log "s3: built $S3_BIN in $((SECONDS - started)) s"
+}
+
+# s3_ensure_bucket: create the test bucket unless it exists (200 from HEAD).
+s3_ensure_bucket() {
+    local code
+    code="$(s3_curl -o /dev/null -w '%{http_code}' -I "$(s3_url)/$S3_BUCKET")" || code=000
+    [[ $code == 200 ]] && return 0
+    code="$(s3_curl -o "$S3_DIR/create-bucket.xml" -w '%{http_code}' -X PUT "$(s3_url)/$S3_BUCKET")" || code=000
+    [[ $code == 200 ]] || {
+        cat "$S3_DIR/create-bucket.xml" >&2 2>/dev/null || true
+        die "s3: creating bucket $S3_BUCKET failed (HTTP $code)"
+    }
+    log "s3: created bucket $S3_BUCKET"
+}
+
+s3_up() {
+    local i pid
+    ensure_cmd curl curl
+    mkdir -p "$S3_DIR" "$S3_DATA"
+    if s3_running; then
+        log "s3: already running on $(s3_url)"
+        s3_ensure_bucket
+        return 0
+    fi
+    clean_stale_pidfile "$S3_PIDFILE" versitygw
+    s3_pid_alive && die "s3: a gateway from $S3_PIDFILE runs but does not answer on port $S3_PORT"
+    port_open "$S3_PORT" && die "s3: port $S3_PORT is already used by another process"
+    s3_ensure_bin
+    log "s3: starting versitygw $S3_VERSION (posix backend, $S3_DATA) on $(s3_url)"
+    # setsid + nohup: the gateway outlives this script; fd 9 (the lock) is not inherited.
+    (
+        cd "$S3_DIR"
+        ROOT_ACCESS_KEY_ID="$S3_ACCESS_KEY" ROOT_SECRET_ACCESS_KEY="$S3_SECRET_KEY" \
+            setsid nohup "$S3_BIN" --port "127.0.0.1:$S3_PORT" --region "$S3_REGION" --quiet \
+            posix "$S3_DATA" >>"$S3_LOG" 2>&1 </dev/null 9>&- &
+        printf '%s\n' "$!" >"$S3_PIDFILE"
+    )
+    for i in $(seq 1 100); do
+        s3_ping && break
+        s3_pid_alive || break
+        sleep 0.1
+    done
+    s3_running || {
+        tail -n 20 "$S3_LOG" >&2 || true
+        pid="$(read_pid "$S3_PIDFILE" || true)"
+        [[ -n $pid ]] && pid_matches "$pid" versitygw && stop_pid "$pid" s3
+        rm -f "$S3_PIDFILE"
+        die "s3: not answering on $(s3_url) after 10 s (log: $S3_LOG)"
+    }
+    s3_ensure_bucket
+    log "s3: up at $(s3_url) (bucket $S3_BUCKET, pid $(read_pid "$S3_PIDFILE"))"
+}
+
+s3_down() {
+    local pid
+    if ! pid="$(read_pid "$S3_PIDFILE")" || ! pid_matches "$pid" versitygw; then
+        clean_stale_pidfile "$S3_PIDFILE" versitygw
+        log "s3: not running"
+        return 0
+    fi
+    log "s3: stopping (pid $pid)"
+    stop_pid "$pid" s3
+    rm -f "$S3_PIDFILE"
+}
+
 # ----------------------------------------------------------------------------- dispatch
 
 service_up() {
@@ -763,6 +911,7 @@ service_up() {
         postgres) pg_up ;;
         redis) redis_up ;;
         opensearch | elasticsearch) search_up "$1" ;;
+        s3) s3_up ;;
     esac
 }
 
@@ -771,6 +920,7 @@ service_down() {
         postgres) pg_down ;;
         redis) redis_down ;;
         opensearch | elasticsearch) search_down "$1" ;;
+        s3) s3_down ;;
     esac
 }
 
@@ -779,6 +929,7 @@ service_is_up() {
         postgres) pg_running ;;
         redis) redis_running ;;
         opensearch | elasticsearch) search_is_up "$1" ;;
+        s3) s3_running ;;
     esac
 }
 
@@ -788,6 +939,7 @@ service_url() {
         redis) redis_url ;;
         opensearch) printf 'http://127.0.0.1:%s\n' "$OS_PORT" ;;
         elasticsearch) printf 'http://127.0.0.1:%s\n' "$ES_PORT" ;;
+        s3) s3_url ;;
     esac
 }
 
@@ -841,7 +993,11 @@ main() {
             ;;
         env)
             for svc in "${services[@]}"; do
-                if service_is_up "$svc"; then
+                if ! service_is_up "$svc"; then
+                    continue
+                elif [[ $svc == s3 ]]; then
+                    s3_env
+                else
                     printf 'export %s=%s\n' "$(service_env_var "$svc")" "$(service_url "$svc")"
                 fi
             done

@@ -6,7 +6,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 scripts/install.sh test
-scripts/services.sh up postgres redis
+scripts/services.sh up postgres redis s3
 eval "$(scripts/services.sh env)"
 PY=.venv/bin/python
 

@@ -143,6 +143,11 @@ if os.environ.get("MHA_S3_BUCKET"):
             "access_key": os.environ.get("MHA_S3_ACCESS_KEY_ID"),
             "secret_key": os.environ.get("MHA_S3_SECRET_ACCESS_KEY"),
             "region_name": os.environ.get("MHA_S3_REGION") or None,
+            # S3-compatible servers (a custom endpoint) usually serve buckets by path, not
+            # by bucket.host virtual hosts; AWS itself (no endpoint) keeps boto3's choice.
+            "addressing_style": os.environ.get("MHA_S3_ADDRESSING_STYLE")
+            or ("path" if os.environ.get("MHA_S3_ENDPOINT_URL") else None),
+            "signature_version": "s3v4",
             # Originals and restricted derivatives are never public objects; every door
             # to a file goes through a view that asks the access policy.
             "default_acl": None,

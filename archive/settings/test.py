@@ -5,6 +5,7 @@ PostgreSQL that ``scripts/services.sh`` starts; tests that prove the real worker
 search engine opt in to those explicitly.
 """
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -22,6 +23,10 @@ TASKS = {
     }
 }
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="mha-test-media-"))
+# The suite stores files in MEDIA_ROOT even when the MHA_S3_* variables are set; the S3
+# storage that base.py built from them is kept here for tests/test_storage_s3.py.
+TEST_S3_STORAGE = STORAGES["default"] if os.environ.get("MHA_S3_BUCKET") else None  # noqa: F405
+STORAGES["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
