@@ -145,7 +145,7 @@ def test_originals_and_every_derivative_are_objects_in_the_bucket(
     image_names = set(image.asset.derivatives.values_list("name", flat=True))
     audio_names = set(audio.asset.derivatives.values_list("name", flat=True))
     assert {"thumb", "web-webp", "web-jpeg"} <= image_names
-    assert {"opus", "mp3", "peaks", "waveform"} <= audio_names
+    assert {"opus", "aac", "peaks", "waveform"} <= audio_names
     # Nothing was written to the local media folder: the bytes live only in the bucket.
     assert _local_files(settings) == []
 
@@ -160,17 +160,17 @@ def test_the_door_streams_objects_and_honours_range(s3, item, tmp_path, ingest, 
     assert response["Content-Type"] == "image/webp"
     assert b"".join(response.streaming_content) == s3.read(thumb.file.name)
 
-    mp3 = audio.derivative("mp3")
-    stored = s3.read(mp3.file.name)
+    aac = audio.derivative("aac")
+    stored = s3.read(aac.file.name)
     assert len(stored) > 300
-    response = client.get(audio.url("mp3"), HTTP_RANGE="bytes=100-299")
+    response = client.get(audio.url("aac"), HTTP_RANGE="bytes=100-299")
     assert response.status_code == 206
     assert response["Content-Range"] == f"bytes 100-299/{len(stored)}"
     assert b"".join(response.streaming_content) == stored[100:300]
-    response = client.get(audio.url("mp3"), HTTP_RANGE="bytes=-50")
+    response = client.get(audio.url("aac"), HTTP_RANGE="bytes=-50")
     assert response.status_code == 206
     assert b"".join(response.streaming_content) == stored[-50:]
-    response = client.get(audio.url("mp3"), HTTP_RANGE=f"bytes={len(stored)}-")
+    response = client.get(audio.url("aac"), HTTP_RANGE=f"bytes={len(stored)}-")
     assert response.status_code == 416
 
 

@@ -135,6 +135,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 if os.environ.get("MHA_S3_BUCKET"):
+    from botocore.config import Config as BotoConfig
+
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -145,9 +147,19 @@ if os.environ.get("MHA_S3_BUCKET"):
             "region_name": os.environ.get("MHA_S3_REGION") or None,
             # S3-compatible servers (a custom endpoint) usually serve buckets by path, not
             # by bucket.host virtual hosts; AWS itself (no endpoint) keeps boto3's choice.
-            "addressing_style": os.environ.get("MHA_S3_ADDRESSING_STYLE")
-            or ("path" if os.environ.get("MHA_S3_ENDPOINT_URL") else None),
-            "signature_version": "s3v4",
+            # A silent S3 host must not hang a request (or /healthz) for minutes: short
+            # connect timeout, few retries. Addressing and signature go in the same Config,
+            # since django-storages ignores its own options once client_config is given.
+            "client_config": BotoConfig(
+                connect_timeout=float(os.environ.get("MHA_S3_CONNECT_TIMEOUT", "3")),
+                read_timeout=float(os.environ.get("MHA_S3_READ_TIMEOUT", "60")),
+                retries={"max_attempts": 2, "mode": "standard"},
+                signature_version="s3v4",
+                s3={
+                    "addressing_style": os.environ.get("MHA_S3_ADDRESSING_STYLE")
+                    or ("path" if os.environ.get("MHA_S3_ENDPOINT_URL") else "auto")
+                },
+            ),
             # Originals and restricted derivatives are never public objects; every door
             # to a file goes through a view that asks the access policy.
             "default_acl": None,
