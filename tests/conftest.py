@@ -15,3 +15,24 @@ def _english_messages():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def ingest(django_capture_on_commit_callbacks):
+    """Ingest, then run the processing it queues on commit, as the worker would."""
+    from media_pipeline.ingest import ingest as _ingest
+
+    def run(*args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return _ingest(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def item(db):
+    """A live, public recording with a consenting speaker, ready to receive media."""
+    from tests import factories
+
+    _, collections = factories.site_tree()
+    return factories.recording(collections["dialects"], speaker=factories.person())

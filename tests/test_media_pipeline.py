@@ -9,53 +9,13 @@ import pytest
 import pyvips
 
 from media_pipeline.errors import MediaError
-from media_pipeline.ingest import ingest as _ingest
 from media_pipeline.ingest import safe_display_name
 from media_pipeline.models import Derivative, MediaAsset, Original
 from media_pipeline.tasks import process_asset
 from tests import factories
+from tests.media_files import make_jpeg, make_wav
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ingest(django_capture_on_commit_callbacks):
-    """Ingest, then run the processing it queues on commit, as the worker would."""
-
-    def run(*args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return _ingest(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
-def item():
-    _, collections = factories.site_tree()
-    return factories.recording(collections["dialects"], speaker=factories.person())
-
-
-def make_jpeg(path: Path, width=640, height=480, gps=False) -> Path:
-    image = pyvips.Image.xyz(width, height).extract_band(0).cast("uchar")
-    image = image.bandjoin([image, image])
-    if gps:
-        image = image.copy()
-        image.set_type(
-            pyvips.GValue.gstr_type,
-            "exif-ifd3-GPSLatitudeRef",
-            "N (N, ASCII, 2 components, 2 bytes)",
-        )
-    image.jpegsave(str(path), Q=85)
-    return path
-
-
-def make_wav(path: Path, seconds=2.0) -> Path:
-    subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
-         f"sine=frequency=440:duration={seconds}", "-ac", "1", "-y", str(path)],
-        check=True,
-    )  # fmt: skip
-    return path
 
 
 def test_an_image_becomes_thumbnail_and_web_sizes(item, tmp_path, ingest):

@@ -19,10 +19,9 @@ import pytest
 from botocore.config import Config
 from django.conf import settings as django_settings
 
-from media_pipeline.ingest import ingest as _ingest
 from media_pipeline.models import MediaAsset, Original
 from tests import factories
-from tests.test_media_pipeline import make_jpeg, make_wav
+from tests.media_files import make_jpeg, make_wav
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,23 +96,6 @@ def s3(settings):
     yield S3
     for key in S3.objects():
         client.delete_object(Bucket=S3.bucket, Key=S3.prefix + key)
-
-
-@pytest.fixture
-def ingest(django_capture_on_commit_callbacks):
-    """Ingest, then run the processing it queues on commit, as the worker would."""
-
-    def run(*args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return _ingest(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
-def item():
-    _, collections = factories.site_tree()
-    return factories.recording(collections["dialects"], speaker=factories.person())
 
 
 def _local_files(settings) -> list[Path]:
