@@ -79,9 +79,10 @@ def add_media(item, path: Path, *, access_level: str | None = None, **kw) -> Med
     return asset
 
 
-def media_archive(tmp_path: Path) -> dict:
-    """Three public items, each with a consenting person, and their ready media."""
-    _, collections = factories.site_tree()
+def image_item(tmp_path: Path, collections=None):
+    """A public embroidery pattern with one ready image (tiles and pyramid made)."""
+    if collections is None:
+        _, collections = factories.site_tree()
     artisan = factories.person(name_zh="王美英", name_en="Wang Meiying")
     pattern = EmbroideryPatternPage(
         title="蝴蝶妈妈袖片",
@@ -97,6 +98,14 @@ def media_archive(tmp_path: Path) -> dict:
     )
     pattern.people.add(ItemPerson(person=artisan, role="artisan"))
     collections["embroidery"].add_child(instance=pattern)
+    image = add_media(pattern, make_test_image(tmp_path / "sleeve.jpg"), caption_en="Sleeve")
+    return pattern, image
+
+
+def media_archive(tmp_path: Path) -> dict:
+    """Three public items, each with a consenting person, and their ready media."""
+    _, collections = factories.site_tree()
+    pattern, image = image_item(tmp_path, collections)
     speaker = factories.person(name_zh="杨老", name_en="Grandfather Yang")
     recording = factories.recording(
         collections["dialects"], speaker=speaker, title="古歌", title_en="Ancient song",
@@ -120,7 +129,6 @@ def media_archive(tmp_path: Path) -> dict:
     music.people.add(ItemPerson(person=performer, role="performer"))
     collections["folk-music"].add_child(instance=music)
 
-    image = add_media(pattern, make_test_image(tmp_path / "sleeve.jpg"), caption_en="Sleeve")
     audio = add_media(recording, make_wav(tmp_path / "song.wav"))
     video = add_media(music, make_video(tmp_path / "dance.mp4"))
     return {

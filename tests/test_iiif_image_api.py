@@ -122,7 +122,7 @@ def test_info_json_describes_tiles_sizes_and_limits():
     assert all(s["width"] * s["height"] <= doc["maxArea"] for s in doc["sizes"])
     assert {"png", "webp"} <= set(doc["extraFormats"])
     assert {"gray", "bitonal"} <= set(doc["extraQualities"])
-    assert doc["preferredFormats"]
+    assert doc["preferredFormats"][0] == "jpg"  # what the pre-cut tiles are
 
 
 def test_scale_factors_stop_when_the_image_fits_one_tile():

@@ -33,7 +33,8 @@ FORMATS = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 KNOWN_UNSUPPORTED_FORMATS = ("tif", "gif", "jp2", "pdf")
 EXTRA_FORMATS = ["png", "webp"]
 EXTRA_QUALITIES = ["color", "gray", "bitonal"]
-PREFERRED_FORMATS = ["webp", "jpg"]
+#: JPEG first: the pre-cut tiles are JPEG, and OpenSeadragon asks for the first listed.
+PREFERRED_FORMATS = ["jpg", "webp"]
 EXTRA_FEATURES = [
     "mirroring",
     "regionByPct",
