@@ -27,19 +27,31 @@ MEDIA_KINDS = {"image": EmbroideryPatternPage, "audio": RecordingPage, "video": 
 
 
 @transaction.atomic
-def draft_item_for(collection: CollectionPage, filename: str, media_kind: str):
-    """A restricted, unpublished item titled after the file, for a curator to describe."""
+def draft_item_for(collection: CollectionPage, filename: str, media_kind: str,
+                   metadata: dict | None = None):  # fmt: skip
+    """A restricted, unpublished item titled after the file, for a curator to describe.
+
+    ``metadata`` (cleaned ``metadata.csv`` values) fills in what the CSV gives; the item
+    still starts unpublished, so consent is checked when a curator publishes it.
+    """
     model = COLLECTION_KINDS.get(collection.slug) or MEDIA_KINDS[media_kind]
     stem = Path(filename).stem[:200] or "untitled"
     token = uuid.uuid4().hex[:8].upper()
     slug = re.sub(r"[^a-z0-9-]+", "-", stem.lower()).strip("-")[:40] or "item"
+    meta = dict(metadata or {})
+    tags = meta.pop("tags", [])
+    for key in ("caption_zh", "caption_en"):
+        meta.pop(key, None)
     page = model(
-        title=stem,
-        identifier=f"MHA-NEW-{token}",
+        title=meta.pop("title_zh", None) or stem,
+        identifier=meta.pop("identifier", None) or f"MHA-NEW-{token}",
         slug=f"{slug}-{token.lower()}",
-        access_level=AccessLevel.RESTRICTED,
+        access_level=meta.pop("access_level", AccessLevel.RESTRICTED),
         live=False,
+        **meta,
     )
+    if tags:
+        page.tags.add(*tags)
     collection.add_child(instance=page)
     page.save_revision()
     return page

@@ -1,83 +1,76 @@
-"""IIIF image derivatives: pre-cut tiles and a pyramid, both made by libvips from the original.
+"""The image derivatives IIIF serves from: a zip of pre-made tiles and a pyramidal TIFF.
 
-* ``tiles`` — a zip written by ``dzsave(layout="iiif3")``: every tile a IIIF viewer asks for
-  at the advertised tile size and scale factors, already encoded as JPEG. The image server
-  answers those requests straight from the zip (no decoding at all).
-* ``pyramid`` — a tiled, JPEG-compressed pyramidal TIFF (one page per halving). Any other
-  request (a detail, a rotation, a PNG, a grey copy) is computed from the page nearest in
-  scale, so a small request never decodes the full image. iipimage reads the same file.
-
-Both are made from the original *as it is shown*: EXIF orientation applied, sRGB, 8-bit,
-alpha flattened on white, so the tiles, the pyramid and info.json agree on the dimensions.
+Both are made by libvips in one streaming pass each, so a 400-megapixel scan never has to
+fit in memory. The tiles zip is one file (one atomic write, one object on S3) laid out as
+IIIF Image API 3 paths: ``<root>/{region}/{size}/0/default.jpg`` and ``<root>/info.json``.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
-#: The tile size advertised in info.json and cut into the zip.
 TILE_SIZE = 512
-TILE_SUFFIX = ".jpg[Q=82]"
-PYRAMID_TILE = 256
+TILE_SUFFIX = ".jpg[Q=82,strip]"
 
 
-def _prepared(src_path: str | Path):
+def make_tiles_zip(src: Path | str, out_zip: Path | str, *, tile_size: int = TILE_SIZE) -> Path:
+    """``vips dzsave --layout iiif3 --container zip`` from ``src`` into ``out_zip``."""
     import pyvips
 
-    image = pyvips.Image.new_from_file(str(src_path), access="sequential")
-    image = image.autorot()
-    if image.interpretation not in ("srgb", "b-w"):
-        image = image.colourspace("srgb")
-    if image.hasalpha():
-        image = image.flatten(background=[255] * (image.bands - 1))
-    if image.format != "uchar":
-        image = image.cast("uchar")
-    return image
-
-
-def make_tiles_zip(src_path: str | Path, out_zip: str | Path) -> Path:
-    """Cut the IIIF Image API 3 tiles of ``src_path`` into the zip ``out_zip``.
-
-    Inside, names are ``<stem>/<x>,<y>,<w>,<h>/<w>,<h>/0/default.jpg`` (``<stem>`` is the
-    zip's name without ``.zip``); the server indexes them by numbers, not by text.
-    """
     out_zip = Path(out_zip)
-    workdir = Path(tempfile.mkdtemp(prefix="mha-tiles-"))
-    try:
-        base = workdir / "tiles"
-        _prepared(src_path).dzsave(
-            str(base), layout="iiif3", container="zip", tile_size=TILE_SIZE,
-            suffix=TILE_SUFFIX,
-        )  # fmt: skip
-        made = base if base.exists() else base.with_suffix(".zip")
-        shutil.move(str(made), out_zip)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    image = pyvips.Image.new_from_file(str(src), access="sequential")
+    image = _srgb(image.autorot())
+    image.dzsave(
+        str(out_zip), layout="iiif3", container="zip", tile_size=tile_size, overlap=0,
+        suffix=TILE_SUFFIX, id="https://iiif.invalid", compression=0,
+    )  # fmt: skip
     return out_zip
 
 
-def make_pyramid(src_path: str | Path, out_tif: str | Path) -> Path:
-    """Write a tiled pyramidal JPEG-compressed TIFF (pages, not sub-IFDs: iipimage and
-    ``new_from_file(page=n)`` both read it)."""
-    out_tif = Path(out_tif)
-    _prepared(src_path).tiffsave(
-        str(out_tif), tile=True, pyramid=True, compression="jpeg", Q=85,
-        tile_width=PYRAMID_TILE, tile_height=PYRAMID_TILE, bigtiff=False,
-    )  # fmt: skip
-    return out_tif
-
-
-def iiif_image_derivatives(asset, src: Path, workdir: Path) -> None:
-    """Make and record ``tiles`` and ``pyramid`` for an image asset (the pipeline's step)."""
+def make_pyramid(src: Path | str, out_tif: Path | str, *, tile_size: int = 256) -> Path:
+    """A tiled, pyramidal, JPEG-compressed TIFF: any region at any scale reads little."""
     import pyvips
 
-    from .steps import save_derivative
+    image = pyvips.Image.new_from_file(str(src), access="sequential")
+    image = _srgb(image.autorot())
+    image.tiffsave(
+        str(out_tif), tile=True, tile_width=tile_size, tile_height=tile_size, pyramid=True,
+        compression="jpeg", Q=88, strip=True, bigtiff=image.width * image.height > 200_000_000,
+    )  # fmt: skip
+    return Path(out_tif)
 
-    pyramid = make_pyramid(src, workdir / "pyramid.tif")
-    head = pyvips.Image.new_from_file(str(pyramid))
-    dims = {"width": head.width, "height": head.height}
-    tiles = make_tiles_zip(src, workdir / "tiles.zip")
-    save_derivative(asset, "pyramid", pyramid, "image/tiff", **dims)
-    save_derivative(asset, "tiles", tiles, "application/zip", **dims)
+
+#: Metadata never copied to a derivative: EXIF (GPS, camera serials), XMP, IPTC.
+PRIVATE_FIELDS = ("exif-", "xmp-", "iptc-", "gps-", "orientation")
+
+
+def scrub(image):
+    """A copy of ``image`` with no EXIF/XMP/IPTC, so no saver can write GPS out.
+
+    Removing the fields is explicit and version-proof: libvips 8.14's ``strip`` does not stop
+    webpsave writing EXIF, and ``keep`` only arrived in 8.15.
+    """
+    image = image.copy()
+    for field in image.get_fields():
+        if field.startswith(PRIVATE_FIELDS):
+            image.remove(field)
+    return image
+
+
+def _srgb(image):
+    import pyvips
+
+    if image.hasalpha():
+        image = image.flatten(background=[255, 255, 255])
+    if image.interpretation not in ("srgb", "b-w") or image.get_typeof("icc-profile-data"):
+        try:
+            image = (
+                image.icc_transform("srgb")
+                if image.get_typeof("icc-profile-data")
+                else (image.colourspace("srgb"))
+            )
+        except pyvips.Error:
+            image = image.colourspace("srgb")
+    if image.format != "uchar":
+        image = image.cast("uchar") if image.interpretation == "srgb" else image
+    return scrub(image)

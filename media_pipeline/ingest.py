@@ -130,10 +130,10 @@ def ingest(
     return IngestResult(asset=asset, original=original, stored=stored)
 
 
-def copy_to_temp(original: Original) -> Path:
+def copy_to_temp(original: Original, directory: Path | None = None) -> Path:
     """A local copy of an original for tools that need a path (storage may be remote)."""
     suffix = Path(original.file.name).suffix
-    fd, tmp = tempfile.mkstemp(prefix="mha-orig-", suffix=suffix)
+    fd, tmp = tempfile.mkstemp(prefix="mha-orig-", suffix=suffix, dir=directory)
     with os.fdopen(fd, "wb") as out, original.file.open("rb") as src:
         shutil.copyfileobj(src, out, CHUNK)
     return Path(tmp)

@@ -1,46 +1,81 @@
-"""Background tasks (django-tasks API: database worker by default, Redis when configured)."""
+"""Background tasks (django-tasks API: database worker by default, Redis/RQ when configured).
+
+``process_asset`` is idempotent: it remakes every derivative from the original, replacing
+what is there, so it can be retried, re-run by ``rebuild_derivatives``, or resumed by
+``media_recover`` after a worker died mid-way.
+"""
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from .errors import MediaError
 from .models import AssetStatus, MediaAsset
 
 log = logging.getLogger(__name__)
+#: Unexpected failures (a full disk, storage timing out) are retried; a bad file is not.
+MAX_ATTEMPTS = 3
+RETRY_DELAYS = [timedelta(seconds=30), timedelta(minutes=5)]
 
 
 @task(queue_name="media")
-def process_asset(asset_id: int) -> str:
-    """Make the derivatives of one asset. Idempotent: running it again remakes them."""
+def process_asset(asset_id: int, attempt: int = 1) -> str:
+    """Make the derivatives of one asset."""
     from .steps import build_derivatives
 
-    asset = MediaAsset.objects.select_related("original").filter(pk=asset_id).first()
+    asset = MediaAsset.objects.select_related("original", "item").filter(pk=asset_id).first()
     if asset is None:
         return "gone"
     MediaAsset.objects.filter(pk=asset_id).update(
-        status=AssetStatus.PROCESSING, progress=10, error=""
+        status=AssetStatus.PROCESSING, progress=5, error=""
     )
+
+    def progress(percent: int) -> None:
+        MediaAsset.objects.filter(pk=asset_id).update(progress=max(0, min(99, percent)))
+
     try:
-        build_derivatives(asset)
+        build_derivatives(asset, progress)
     except MediaError as exc:
         MediaAsset.objects.filter(pk=asset_id).update(status=AssetStatus.FAILED, error=str(exc))
         log.warning("asset %s failed: %s", asset_id, exc)
         return "failed"
     except Exception as exc:
-        # An unexpected failure is still reported to curators, then re-raised so the task
-        # backend records it too.
-        MediaAsset.objects.filter(pk=asset_id).update(
-            status=AssetStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:500]
-        )
+        reason = f"{type(exc).__name__}: {exc}"[:500]
+        if attempt < MAX_ATTEMPTS:
+            MediaAsset.objects.filter(pk=asset_id).update(
+                status=AssetStatus.QUEUED, error=f"retrying after: {reason}"
+            )
+            delay = RETRY_DELAYS[min(attempt - 1, len(RETRY_DELAYS) - 1)]
+            _enqueue(asset_id, attempt + 1, run_after=timezone.now() + delay)
+            log.warning("asset %s attempt %s failed, retrying: %s", asset_id, attempt, reason)
+            return "retrying"
+        MediaAsset.objects.filter(pk=asset_id).update(status=AssetStatus.FAILED, error=reason)
         raise
     with transaction.atomic():
         MediaAsset.objects.filter(pk=asset_id).update(status=AssetStatus.READY, progress=100)
         _update_item_duration(asset)
     return "ready"
+
+
+def _enqueue(asset_id: int, attempt: int, run_after=None) -> None:
+    t = process_asset
+    if run_after is not None:
+        try:
+            t = process_asset.using(run_after=run_after)
+        except Exception:  # backends without deferred tasks (immediate) run it now
+            t = process_asset
+    t.enqueue(asset_id, attempt)
+
+
+def enqueue_processing(asset: MediaAsset) -> None:
+    """Queue ``asset`` (marking it queued) once the surrounding transaction commits."""
+    MediaAsset.objects.filter(pk=asset.pk).update(status=AssetStatus.QUEUED, progress=0)
+    transaction.on_commit(lambda: process_asset.enqueue(asset.pk))
 
 
 def _update_item_duration(asset: MediaAsset) -> None:

@@ -1,7 +1,9 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -17,7 +19,7 @@ class MediaAssetViewSet(SnippetViewSet):
     menu_icon = "media"
     menu_order = 270
     add_to_admin_menu = True
-    list_display = ["__str__", "status", "access_level", "error", "updated_at"]
+    list_display = ["__str__", "status", "progress", "access_level", "error", "updated_at"]
     list_filter = ["status", "access_level"]
     search_fields = ["caption_zh", "caption_en"]
     copy_view_enabled = False
@@ -39,3 +41,33 @@ def register_upload_url():
 @hooks.register("register_admin_menu_item")
 def register_upload_menu_item():
     return MenuItem(_("Upload media"), reverse("media_upload"), icon_name="upload", order=271)
+
+
+@hooks.register("register_bulk_action")
+class ReprocessBulkAction(SnippetBulkAction):
+    """Curators select assets (failed ones, say) and queue them to be made again."""
+
+    display_name = _("Reprocess")
+    action_type = "reprocess"
+    aria_label = _("Make the derivatives of the selected assets again")
+    template_name = "media_pipeline/admin/confirm_bulk_reprocess.html"
+    action_priority = 40
+    models = [MediaAsset]
+
+    def check_perm(self, obj):
+        return self.request.user.has_perm("media_pipeline.change_mediaasset")
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        from .tasks import enqueue_processing
+
+        for asset in objects:
+            enqueue_processing(asset)
+        return len(objects), 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext(
+            "%(count)d asset queued for processing.",
+            "%(count)d assets queued for processing.",
+            num_parent_objects,
+        ) % {"count": num_parent_objects}

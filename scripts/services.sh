@@ -250,14 +250,17 @@ pg_pid_alive() {
     pid="$(read_pid "$PG_DATA/postmaster.pid")" && pid_matches "$pid" postgres
 }
 
+# pg_ready HOST: the server answers on HOST (127.0.0.1, or a socket directory).
 pg_ready() {
     local isready
     isready="${PG_BIN:-$(pg_find_bin 2>/dev/null || true)}/pg_isready"
     [[ -x $isready ]] || isready="$(command -v pg_isready || true)"
-    [[ -n $isready ]] && "$isready" -q -h 127.0.0.1 -p "$PG_PORT" -t 3
+    [[ -n $isready ]] && "$isready" -q -h "$1" -p "$PG_PORT" -t 3
 }
 
-pg_running() { pg_pid_alive && pg_ready; }
+# Ours and serving: its socket is in our state dir (this also works for users who cannot
+# read the data directory) and it answers on loopback.
+pg_running() { pg_ready "$PG_DIR" && pg_ready 127.0.0.1; }
 
 pg_psql() {
     PGCONNECT_TIMEOUT=5 "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" \
@@ -510,7 +513,10 @@ maven_copy() {
     mkdir -p "$out"
     log "downloading $coords from Maven Central"
     # Run outside any project so that mvn uses its standalone pom.
-    (cd "$out" && mvn -B -q -Dstyle.color=never dependency:copy -Dartifact="$coords" -DoutputDirectory="$out") >&2 ||
+    # mvn prints colour resets even in batch mode: strip escape sequences and blank lines.
+    (cd "$out" && mvn -B -q -Dstyle.color=never dependency:copy -Dartifact="$coords" \
+        -DoutputDirectory="$out" 2>&1) |
+        sed -e 's/\x1b\[[0-9;]*m//g' -e '/^\(\[ERROR\]\)\{0,1\}[[:space:]]*$/d' >&2 ||
         die "could not download $coords (is that version served by Maven Central?)"
     [[ -s $file ]] || die "mvn did not produce $file"
 }

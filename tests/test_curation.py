@@ -78,3 +78,56 @@ def test_load_collections_twice_creates_each_collection_once():
     slugs = list(CollectionPage.objects.values_list("slug", flat=True))
     assert sorted(slugs) == sorted(set(slugs))
     assert {"embroidery", "dialects", "folk-music"} <= set(slugs)
+
+
+@pytest.mark.parametrize("model", ["embroiderypatternpage", "recordingpage", "musicpiecepage"])
+def test_a_curator_can_open_the_create_form_of_each_item_type(client, model):
+    _, collections = factories.site_tree()
+    parent = {"embroiderypatternpage": "embroidery", "recordingpage": "dialects",
+              "musicpiecepage": "folk-music"}[model]  # fmt: skip
+    client.force_login(factories.user(groups=("Curators",), is_staff=True))
+    url = reverse("wagtailadmin_pages:add", args=["items", model, collections[parent].pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'name="access_level"' in body and 'name="identifier"' in body
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    ["vocabularies/motif", "vocabularies/place", "people/person", "media_pipeline/mediaasset"],
+)
+def test_a_curator_can_list_and_open_snippets(client, snippet):
+    app, model = snippet.split("/")
+    client.force_login(factories.user(groups=("Curators",), is_staff=True))
+    assert client.get(reverse(f"wagtailsnippets_{app}_{model}:list")).status_code == 200
+    if model != "mediaasset":
+        assert client.get(reverse(f"wagtailsnippets_{app}_{model}:add")).status_code == 200
+
+
+def test_a_curator_records_consent_on_a_person_in_the_admin(client):
+    from archive.people.models import Person
+
+    client.force_login(factories.user(groups=("Curators",), is_staff=True))
+    url = reverse("wagtailsnippets_people_person:add")
+    data = {
+        "slug": "long-meiying", "kind": "individual", "name_zh": "龙美英",
+        "name_en": "Long Meiying",
+        "name_hmn": "", "birth_year": "1958", "bio_zh": "", "bio_en": "",
+        "consents-TOTAL_FORMS": "1", "consents-INITIAL_FORMS": "0",
+        "consents-MIN_NUM_FORMS": "0", "consents-MAX_NUM_FORMS": "1000",
+        "consents-0-scope": "public_web", "consents-0-granted_on": "2024-04-02",
+        "consents-0-recorded_by": "Yang Li", "consents-0-withdrawn_on": "",
+        "consents-0-note": "", "consents-0-ORDER": "1", "consents-0-id": "",
+        "consents-0-DELETE": "", "consents-0-item": "",
+    }  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    person = Person.objects.get(slug="long-meiying")
+    assert person.has_consent("public_web")
+    assert person.consents.get().recorded_by_user.is_staff
+    data.update({"slug": "long-meiying-2", "consents-0-withdrawn_on": "2024-01-01"})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "cannot be withdrawn before it was granted" in response.content.decode()
+    assert not Person.objects.filter(slug="long-meiying-2").exists()

@@ -63,7 +63,7 @@ def test_an_image_becomes_thumbnail_and_web_sizes(item, tmp_path, ingest):
     asset = MediaAsset.objects.get(pk=result.asset.pk)
     assert asset.status == "ready", asset.error
     names = set(asset.derivatives.values_list("name", flat=True))
-    assert {"thumb", "web-webp", "web-jpeg"} <= names
+    assert {"thumb", "web-webp", "web-avif", "web-jpeg", "pyramid", "tiles"} <= names
     web = asset.derivatives.get(name="web-webp")
     assert web.width == 1200 and web.height == 900
     assert result.original.probe["width"] == 2400
@@ -80,11 +80,11 @@ def test_the_same_bytes_uploaded_twice_are_stored_once(item, tmp_path, ingest):
     assert item.assets.count() == 2
 
 
-def test_audio_becomes_opus_mp3_and_waveform_peaks(item, tmp_path, ingest):
+def test_audio_becomes_opus_aac_and_waveform_peaks(item, tmp_path, ingest):
     result = ingest(make_wav(tmp_path / "speech.wav", 3), item=item, filename="speech.wav")
     asset = MediaAsset.objects.get(pk=result.asset.pk)
     assert asset.status == "ready", asset.error
-    assert {"opus", "mp3", "peaks", "waveform"} <= set(
+    assert {"opus", "aac", "peaks", "waveform"} <= set(
         asset.derivatives.values_list("name", flat=True)
     )
     peaks = json.loads(asset.derivatives.get(name="peaks").file.read())
@@ -203,7 +203,7 @@ def test_a_restricted_asset_file_is_a_404_for_the_public(client, item, tmp_path,
 
 def test_audio_is_served_in_ranges_for_seeking(client, item, tmp_path, ingest):
     result = ingest(make_wav(tmp_path / "s.wav", 2), item=item, filename="s.wav")
-    response = client.get(result.asset.url("mp3"), HTTP_RANGE="bytes=100-199")
+    response = client.get(result.asset.url("aac"), HTTP_RANGE="bytes=100-199")
     assert response.status_code == 206
     assert response["Content-Range"].startswith("bytes 100-199/")
     assert len(b"".join(response.streaming_content)) == 100
@@ -271,3 +271,161 @@ def test_a_contributor_without_permission_cannot_reach_upload(client):
 
     client.force_login(factories.user(groups=("Teachers",), is_staff=True))
     assert client.get(reverse("media_upload")).status_code in (302, 403)
+
+
+def make_jpeg_with_gps(path: Path) -> Path:
+    from PIL import Image
+
+    img = Image.new("RGB", (800, 600), (120, 30, 30))
+    exif = img.getexif()
+    exif[0x010F] = "FieldCam"  # Make
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (26.0, 30.0, 0.0)
+    gps[3], gps[4] = "E", (108.0, 10.0, 0.0)
+    img.save(path, exif=exif.tobytes())
+    return path
+
+
+def test_gps_is_recorded_from_the_original_and_stripped_from_every_derivative(
+    item, tmp_path, ingest
+):
+    result = ingest(make_jpeg_with_gps(tmp_path / "gps.jpg"), item=item, filename="gps.jpg")
+    assert result.original.probe["has_gps"] is True
+    assert result.original.probe["exif"]["camera_make"] == "FieldCam"
+    for d in Derivative.objects.filter(asset=result.asset, content_type__startswith="image/"):
+        if d.name == "pyramid":
+            continue
+        local = tmp_path / f"d-{d.name}"
+        local.write_bytes(d.file.read())
+        fields = pyvips.Image.new_from_file(str(local)).get_fields()
+        assert not [f for f in fields if f.startswith("exif-ifd3")], d.name  # GPS
+        assert "exif-ifd0-Make" not in fields, d.name  # nor anything else of the camera's
+
+
+def test_fixity_audit_reports_a_changed_and_a_missing_original(item, tmp_path, ingest):
+    import io
+
+    from django.core.management import call_command
+
+    a = ingest(make_jpeg(tmp_path / "a.jpg", 300, 200), item=item, filename="a.jpg").original
+    b = ingest(make_wav(tmp_path / "b.wav", 1), item=item, filename="b.wav").original
+    c = ingest(make_jpeg(tmp_path / "c.jpg", 200, 300), item=item, filename="c.jpg").original
+    Path(a.file.path).write_bytes(b"bit rot")
+    Path(b.file.path).unlink()
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("fixity_audit", stdout=out)
+    report = out.getvalue()
+    assert "MISMATCH" in report and "a.jpg" in report
+    assert "MISSING" in report and "b.wav" in report
+    assert "1 ok, 2 problems" in report
+    a.refresh_from_db(), c.refresh_from_db()
+    assert a.fixity_ok is False and c.fixity_ok is True and c.last_fixity_check
+
+
+def test_derivatives_are_rebuilt_from_the_original(item, tmp_path, ingest):
+    import io
+
+    from django.core.management import call_command
+
+    result = ingest(make_jpeg(tmp_path / "r.jpg"), item=item, filename="r.jpg")
+    thumb = result.asset.derivatives.get(name="thumb")
+    Path(thumb.file.path).unlink()
+    MediaAsset.objects.filter(pk=result.asset.pk).update(status="failed", error="disk full")
+    call_command("rebuild_derivatives", "--failed", "--wait", stdout=io.StringIO())
+    asset = MediaAsset.objects.get(pk=result.asset.pk)
+    assert asset.status == "ready" and asset.error == ""
+    assert Path(asset.derivatives.get(name="thumb").file.path).exists()
+
+
+def test_an_unexpected_failure_is_retried_then_reported(item, tmp_path, ingest, monkeypatch):
+    from media_pipeline import steps
+
+    calls = []
+
+    def flaky(asset, progress):
+        calls.append(1)
+        raise OSError("storage timed out")
+
+    monkeypatch.setattr(steps, "build_derivatives", flaky)
+    ingest(make_jpeg(tmp_path / "f.jpg"), item=item, filename="f.jpg")
+    asset = MediaAsset.objects.get()
+    assert len(calls) == 3  # the immediate backend runs each retry at once
+    assert asset.status == "failed" and "storage timed out" in asset.error
+    assert Original.objects.count() == 1  # the original is kept for a later rebuild
+
+
+def test_a_curator_retries_a_failed_asset_from_the_listing(
+    client, item, tmp_path, ingest, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    result = ingest(make_jpeg(tmp_path / "x.jpg"), item=item, filename="x.jpg")
+    MediaAsset.objects.filter(pk=result.asset.pk).update(status="failed", error="disk full")
+    client.force_login(factories.user(groups=("Curators",), is_staff=True))
+    listing = client.get(reverse("wagtailsnippets_media_pipeline_mediaasset:list"))
+    assert "disk full" in listing.content.decode()
+    url = reverse("wagtail_bulk_action", args=["media_pipeline", "mediaasset", "reprocess"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{url}?id={result.asset.pk}")
+    assert response.status_code == 302
+    assert MediaAsset.objects.get(pk=result.asset.pk).status == "ready"
+
+
+def test_metadata_csv_describes_items_and_a_bad_row_fails_only_its_file(tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from archive.items.models import ItemPage
+    from archive.vocabularies.models import Place
+
+    factories.site_tree()
+    Place.objects.create(slug="paimo", label_zh="排莫村", kind="village")
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    make_jpeg(folder / "a.jpg")
+    make_jpeg(folder / "b.jpg", 320, 240)
+    (folder / "metadata.csv").write_text(
+        "filename,title_zh,title_en,place,year_from,tags\n"
+        'a.jpg,蝴蝶袖片,Butterfly sleeve,paimo,1980,"wedding, silver"\n'
+        "b.jpg,鱼纹,Fish,nowhere,19x0,\n"
+        "c.jpg,不存在,Missing,,,\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("ingest", str(folder), collection="embroidery", wait=True, json=True,
+                     stdout=out)  # fmt: skip
+    records = {Path(r["path"]).name: r for r in map(json.loads, out.getvalue().splitlines())}
+    assert records["a.jpg"]["status"] == "ok"
+    item = ItemPage.objects.get(pk=records["a.jpg"]["item"])
+    assert (item.title, item.title_en, item.place.slug, item.year_from) == (
+        "蝴蝶袖片", "Butterfly sleeve", "paimo", 1980)  # fmt: skip
+    assert set(item.tags.names()) == {"wedding", "silver"}
+    err = records["b.jpg"]["error"]
+    assert "line 3" in err and "place 'nowhere'" in err and "year_from '19x0'" in err
+    assert "line 4" in records["c.jpg"]["error"] and "no such file" in records["c.jpg"]["error"]
+    assert ItemPage.objects.count() == 1
+
+
+def test_a_metadata_csv_with_an_unknown_column_stops_before_anything_is_stored(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    factories.site_tree()
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    make_jpeg(folder / "a.jpg")
+    (folder / "metadata.csv").write_text("filename,titel\na.jpg,typo\n")
+    with pytest.raises(CommandError, match="unknown columns titel"):
+        call_command("ingest", str(folder), collection="embroidery")
+    assert Original.objects.count() == 0
+
+
+def test_an_item_page_links_only_renditions_that_exist(client, item, tmp_path, ingest):
+    result = ingest(make_jpeg(tmp_path / "p.jpg"), item=item, filename="p.jpg")
+    item.save_revision().publish()
+    Derivative.objects.filter(asset=result.asset, name="web-avif").delete()
+    body = client.get(item.url).content.decode()
+    assert result.asset.url("web-webp") in body
+    assert "web-avif" not in body

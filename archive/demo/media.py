@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import math
 import os
 import random
@@ -484,7 +485,7 @@ def _motif_buffalo(q: _Quadrant, c: list[RGB], rng: random.Random) -> None:
         (0.64 * curl, 0.94),
     ]
     dense: list[tuple[float, float]] = []
-    for (x0, y0), (x1, y1) in zip(path, path[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(path):
         dense.extend((x0 + (x1 - x0) * t / 6, y0 + (y1 - y0) * t / 6) for t in range(6))
     for i, (x, y) in enumerate(dense):
         q.circle(x, y, 0.075 * (1 - i / len(dense)) + 0.015, fill=c[0])
@@ -1128,7 +1129,7 @@ def _bend_args(note: _Note) -> list[str]:
     if note.fall:
         t = min(0.35, note.dur * 0.4)
         start = max(0.0, note.dur - t - 0.05 - used)
-        bends.append(f"{start:.3f},{-note.fall * 100:.0f},{t:.3f}")
+        bends.append(f"{start:.3f},{note.fall * 100:.0f},{t:.3f}")
     return ["bend", *bends] if bends else []
 
 
@@ -1569,9 +1570,9 @@ def _compose(style: str, seconds: float, rng: random.Random) -> tuple[list[_Trac
             if bar % 2 == 0:
                 bronze.append(_Note((bronze_pitch,), 16 * step, vel=0.8))
         tracks += [
-            _Track(_wood_drum, wood, gain=1.0, pan=-0.2),
-            _Track(_wood_click, rim, gain=0.45, pan=0.3),
-            _Track(_bronze, bronze, gain=0.5, pan=0.05),
+            _Track(_wood_drum, wood, gain=1.7, pan=-0.2),
+            _Track(_wood_click, rim, gain=0.7, pan=0.3),
+            _Track(_bronze, bronze, gain=0.9, pan=0.05),
         ]
         room = "aecho=0.8:0.75:30|70:0.2|0.1"
     else:
@@ -1635,6 +1636,7 @@ def make_music(path: Path, *, style: str, seconds: float, seed: int) -> Path:
         raise ValueError("seconds must be between 1 and 600")
     sox, ffmpeg = _tool("sox"), _tool("ffmpeg")
     tracks, room = _compose(style, seconds, random.Random(f"music:{style}:{seed}"))
+    samples = round(seconds * _SR)  # exact length, whatever the note rounding
     fade_in = min(1.0, seconds / 6)
     fade_out = min(2.5, seconds / 4)
     with tempfile.TemporaryDirectory(prefix="demo-music-") as tmpdir:
@@ -1652,7 +1654,7 @@ def make_music(path: Path, *, style: str, seconds: float, seed: int) -> Path:
         labels = "".join(f"[t{i}]" for i in range(len(tracks)))
         graph = ";".join(chains) + (
             f";{labels}amix=inputs={len(tracks)}:duration=longest:normalize=0,{room},"
-            f"apad=whole_dur={seconds},atrim=0:{seconds},"
+            f"apad=whole_len={samples},atrim=end_sample={samples},"
             f"afade=t=in:st=0:d={fade_in:.2f},"
             f"afade=t=out:st={seconds - fade_out:.3f}:d={fade_out:.2f},"
             "alimiter=limit=0.85:level=disabled,volume=0.9[out]"
@@ -1849,7 +1851,7 @@ if __name__ == "__main__":
         made = job()
         took = time.perf_counter() - started
         info = f"{made.name:<20} {made.stat().st_size:>10,} bytes  {took:5.2f} s  ({label})"
-        if made.suffix != ".jpg" and made.suffix not in _IMAGE_SUFFIXES:
+        if made.suffix not in _IMAGE_SUFFIXES:
             info += f"  duration {_probe_duration(made):.2f} s"
         print(info)
     print(f"output left in {out_dir}")

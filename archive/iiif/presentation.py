@@ -30,7 +30,9 @@ from iiif_prezi3 import (
 
 from archive.access import policy
 from archive.core.i18n import language_map
+from archive.items.models import Role
 from media_pipeline.models import AssetStatus, MediaKind
+from media_pipeline.specs import AUDIO_SPECS, VIDEO_SPECS
 
 from .image_views import descriptor
 
@@ -71,13 +73,15 @@ def collection_path(slug: str) -> str:
 def _metadata(page) -> list[KeyValueString]:
     entries: list[KeyValueString | None] = [
         _kv(_("Identifier"), {"none": [page.identifier]}),
-        _kv(_("Type"), label_map(page.kind_label)),
+        _kv(_("Type"), label_map(page.specific_class._meta.verbose_name)),
         _kv(_("Date"), language_map(page, "date_text")),
     ]
     if page.place_id:
         entries.append(_kv(_("Place"), language_map(page.place, "label")))
     for credit in page.credited():
-        entries.append(_kv(credit.get_role_display(), language_map(credit.person, "name")))
+        # The lazy label, so each language map entry is in its own language.
+        role = Role(credit.role).label if credit.role in Role.values else credit.role
+        entries.append(_kv(role, language_map(credit.person, "name")))
     for term in page.subjects():
         entries.append(_kv(term._meta.verbose_name, language_map(term, "label")))
     for field, label in (
@@ -152,11 +156,12 @@ def _audio_canvas(request, manifest: Manifest, asset, base: str, label):
     duration = _duration(asset)
     if duration is None:
         return None
+    # Every audio rendition the pipeline makes (specs are data), offered as a Choice.
     bodies = [
         b
         for b in (
-            _body(request, asset, "opus", "Sound", "audio/ogg", duration=duration),
-            _body(request, asset, "mp3", "Sound", "audio/mpeg", duration=duration),
+            _body(request, asset, spec["name"], "Sound", spec["content_type"], duration=duration)
+            for spec in AUDIO_SPECS
         )
         if b is not None
     ]
@@ -182,8 +187,8 @@ def _video_canvas(request, manifest: Manifest, asset, base: str, label):
     bodies = [
         b
         for b in (
-            _body(request, asset, "mp4-480", "Video", "video/mp4", duration=duration),
-            _body(request, asset, "mp4-240", "Video", "video/mp4", duration=duration),
+            _body(request, asset, spec["name"], "Video", "video/mp4", duration=duration)
+            for spec in VIDEO_SPECS
         )
         if b is not None
     ]

@@ -371,7 +371,12 @@ class ItemPage(Page):
         return list(self.people.select_related("person").all())
 
     def visible_assets(self, user) -> models.QuerySet:
-        return policy.visible_assets(self.assets.all(), user).order_by("position", "pk")
+        return (
+            policy.visible_assets(self.assets.all(), user)
+            .select_related("original")
+            .prefetch_related("derivatives")
+            .order_by("position", "pk")
+        )
 
     def subjects(self) -> list:
         """Vocabulary terms that say what the item is about (Dublin Core ``subject``)."""

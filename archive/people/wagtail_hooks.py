@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -17,3 +18,13 @@ class PersonViewSet(SnippetViewSet):
 
 
 register_snippet(PersonViewSet)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def stamp_consent_entered_by(request, instance):
+    """Record which admin user entered each new consent record (audit trail)."""
+    if isinstance(instance, Person):
+        instance.consents.filter(recorded_by_user__isnull=True).update(
+            recorded_by_user=request.user
+        )

@@ -156,13 +156,26 @@ if os.environ.get("MHA_S3_BUCKET"):
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
-# --- background tasks: database-backed worker by default ---
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("MHA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "media"],
+# --- background tasks: database-backed worker by default, RQ on Redis when chosen ---
+#: ``database`` (run ``manage.py db_worker --queue-name default,media``) or ``rq`` (run
+#: ``manage.py rqworker default media --job-class django_tasks_rq.Job`` on as many machines
+#: as you like; needs REDIS_URL).
+MHA_TASKS = os.environ.get("MHA_TASKS_BACKEND", "database")
+TASK_QUEUES = ["default", "media"]
+if MHA_TASKS == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {
+        q: {
+            "URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "DEFAULT_TIMEOUT": 6 * 3600,
+        }
+        for q in TASK_QUEUES
     }
-}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+elif MHA_TASKS == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
+else:
+    TASKS = {"default": {"BACKEND": MHA_TASKS, "QUEUES": TASK_QUEUES}}
 
 # --- cache: local memory by default, Redis when REDIS_URL is set ---
 if os.environ.get("REDIS_URL"):

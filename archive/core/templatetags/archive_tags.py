@@ -53,3 +53,9 @@ def thumb_url(item, user) -> str:
 @register.filter
 def asset_url(asset, name: str) -> str:
     return asset.url(name)
+
+
+@register.filter
+def has_rendition(asset, name: str) -> bool:
+    """Whether ``asset`` has the derivative ``name`` (a page never links a missing file)."""
+    return asset.derivative(name) is not None

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from archive.items.models import CollectionPage
+from media_pipeline import metadata_csv
 from media_pipeline.errors import MediaError
 from media_pipeline.ingest import ingest, safe_display_name
 
@@ -27,10 +28,26 @@ def walk(paths: list[str]):
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if not name.startswith("."):
+                    if not name.startswith(".") and name != metadata_csv.FILENAME:
                         yield Path(root) / name
         else:
             yield path
+
+
+def read_metadata(paths: list[str]) -> dict[Path, metadata_csv.Row]:
+    """Every metadata.csv in the given folders, keyed by the file path each row describes."""
+    rows: dict[Path, metadata_csv.Row] = {}
+    for raw in paths:
+        path = Path(raw)
+        folders = [path] if path.is_dir() else [path.parent]
+        if path.is_dir():
+            folders += [Path(r) for r, _, files in os.walk(path) if metadata_csv.FILENAME in files]
+        for folder in dict.fromkeys(folders):
+            csv_path = folder / metadata_csv.FILENAME
+            if csv_path.is_file():
+                for name, row in metadata_csv.read(csv_path).items():
+                    rows[(folder / name).resolve()] = row
+    return rows
 
 
 class Command(BaseCommand):
@@ -49,6 +66,11 @@ class Command(BaseCommand):
         collection = CollectionPage.objects.filter(slug=options["collection"]).first()
         if collection is None:
             raise CommandError(f"no collection with the slug {options['collection']!r}")
+        try:
+            metadata = read_metadata(options["paths"])
+        except metadata_csv.MetadataError as exc:
+            raise CommandError(f"{exc}. Nothing was ingested.") from exc
+        seen: set[Path] = set()
         failures = 0
         for path in walk(options["paths"]):
             record = {"path": str(path), "status": "ok", "error": None, "item": None,
@@ -57,12 +79,21 @@ class Command(BaseCommand):
                 if not path.is_file():
                     raise MediaError("no such file")
                 name = safe_display_name(os.fsencode(path.name))
+                row = metadata.get(path.resolve())
+                seen.add(path.resolve())
+                if row is not None and row.errors:
+                    raise MediaError(metadata_csv.describe(row))
+                meta = row.cleaned if row else {}
                 with transaction.atomic():
                     result = ingest(
                         path,
-                        item_factory=lambda kind, name=name: draft_item_for(collection, name, kind),
+                        item_factory=lambda kind, name=name, meta=meta: draft_item_for(
+                            collection, name, kind, meta
+                        ),
                         filename=name,
                         enqueue=not options["wait"],
+                        caption_zh=meta.get("caption_zh", ""),
+                        caption_en=meta.get("caption_en", ""),
                     )
                 item = result.asset.item
                 if options["wait"]:
@@ -80,5 +111,13 @@ class Command(BaseCommand):
             else:
                 line = f"{record['status']:6} {path}"
                 self.stdout.write(line + (f": {record['error']}" if record["error"] else ""))
+        for path, row in metadata.items():
+            if path not in seen:
+                failures += 1
+                error = f"{metadata_csv.FILENAME} line {row.line}: no such file"
+                record = {"path": str(path), "status": "failed", "item": None, "sha256": None,
+                          "error": error}  # fmt: skip
+                self.stdout.write(json.dumps(record, ensure_ascii=False) if options["json"]
+                                  else f"failed {path}: {record['error']}")  # fmt: skip
         if failures:
             raise SystemExit(1)

@@ -1,0 +1,32 @@
+import json
+
+from django.core.management.base import BaseCommand
+
+from media_pipeline.fixity import audit
+from media_pipeline.models import Original
+
+
+class Command(BaseCommand):
+    help = "Check every original against its SHA-256; report and record mismatches and losses."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args, **options):
+        bad = 0
+        total = Original.objects.count()
+        for original in Original.objects.order_by("pk").iterator():
+            result = audit(original)
+            if result.status != "ok":
+                bad += 1
+            if options["json"]:
+                self.stdout.write(json.dumps({
+                    "original": original.pk, "file": original.file.name, "status": result.status,
+                    "expected": original.sha256, "actual": result.actual,
+                }))  # fmt: skip
+            elif result.status != "ok":
+                self.stdout.write(f"{result.status.upper():8} {original.file.name} "
+                                  f"({original.original_filename})")  # fmt: skip
+        self.stdout.write(f"fixity: {total - bad} ok, {bad} problems, {total} originals")
+        if bad:
+            raise SystemExit(1)

@@ -1,0 +1,124 @@
+"""The real workers: the database worker (embedded default) and RQ on a real Redis.
+
+These run the project as separate processes, exactly as deployed: a web-side process queues
+work, a worker process does it. A worker killed mid-task leaves nothing half-made visible,
+and ``media_recover`` plus a new worker complete the job.
+"""
+
+import ast
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SETUP = """
+from tests import factories
+from media_pipeline.ingest import ingest
+from django.db import transaction
+_, c = factories.site_tree()
+item = factories.recording(c['dialects'], speaker=factories.person())
+with transaction.atomic():
+    r = ingest(__import__('pathlib').Path({path!r}), item=item, filename='field.wav')
+print(r.asset.pk)
+"""
+STATUS = """
+from media_pipeline.models import MediaAsset
+a = MediaAsset.objects.get(pk={pk})
+print(a.status, a.derivatives.count(), sorted(a.derivatives.values_list('name', flat=True)))
+"""
+
+
+def _env(tmp_path: Path, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(DJANGO_SETTINGS_MODULE="archive.settings.dev", MHA_VAR_DIR=str(tmp_path / "var"),
+               MHA_LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT), **extra)  # fmt: skip
+    return env
+
+
+def _manage(env: dict, *args: str, timeout: float = 300) -> str:
+    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=timeout)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout.strip()
+
+
+def _wav(path: Path, seconds: int) -> Path:
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+                    f"sine=frequency=220:duration={seconds}", "-ac", "1", "-ar", "44100",
+                    "-y", str(path)], check=True)  # fmt: skip
+    return path
+
+
+def _prepare(tmp_path: Path, env: dict, seconds: int) -> int:
+    _manage(env, "migrate", "--no-input", "-v0")
+    wav = _wav(tmp_path / "field.wav", seconds)
+    out = _manage(env, "shell", "--no-imports", "-c", SETUP.format(path=str(wav)))
+    return int(out.splitlines()[-1])
+
+
+def _status(env: dict, pk: int) -> tuple[str, int, str]:
+    status, count, names = _manage(env, "shell", "--no-imports", "-c", STATUS.format(pk=pk)).split(
+        " ", 2
+    )
+    return status, int(count), names
+
+
+def test_the_database_worker_processes_queued_media(tmp_path):
+    env = _env(tmp_path)
+    pk = _prepare(tmp_path, env, 3)
+    assert _status(env, pk)[0] == "queued"
+    _manage(env, "db_worker", "--queue-name", "default,media", "--batch", "--no-reload")
+    status, count, names = _status(env, pk)
+    assert status == "ready" and {"opus", "aac", "peaks", "waveform"} <= set(
+        ast.literal_eval(names)
+    )
+
+
+def test_a_worker_killed_mid_task_leaves_nothing_half_made_and_recovery_completes(tmp_path):
+    env = _env(tmp_path)
+    pk = _prepare(tmp_path, env, 900)  # a 15-minute recording takes long enough to kill
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--queue-name", "default,media",
+         "--no-reload", "--interval", "0.2"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while _status(env, pk)[0] != "processing":
+            assert time.monotonic() < deadline, "the worker never started the task"
+            time.sleep(0.2)
+        time.sleep(0.5)
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)  # the worker and its ffmpeg, as a crash would
+        worker.wait()
+    status, count, _ = _status(env, pk)
+    assert status == "processing" and count == 0  # nothing half-made is visible
+    assert "re-queued 1" in _manage(env, "media_recover", "--stale-minutes", "0")
+    _manage(env, "db_worker", "--queue-name", "default,media", "--batch", "--no-reload",
+            timeout=600)  # fmt: skip
+    status, count, _ = _status(env, pk)
+    assert status == "ready" and count == 4
+
+
+@pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"),
+    reason='REDIS_URL not set: scripts/services.sh up redis && eval "$(scripts/services.sh env)"',
+)
+def test_media_is_processed_by_an_rq_worker_on_real_redis(tmp_path):
+    import redis
+
+    db = 7  # a database of its own, flushed, so runs never see each other's jobs
+    url = os.environ["REDIS_URL"].rsplit("/", 1)[0] + f"/{db}"
+    redis.Redis.from_url(url).flushdb()
+    env = _env(tmp_path, MHA_TASKS_BACKEND="rq", REDIS_URL=url)
+    pk = _prepare(tmp_path, env, 3)
+    assert redis.Redis.from_url(url).llen("rq:queue:media") == 1
+    _manage(env, "rqworker", "default", "media", "--burst", "--job-class", "django_tasks_rq.Job")
+    status, _, names = _status(env, pk)
+    assert status == "ready" and "opus" in names
