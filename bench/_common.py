@@ -109,7 +109,9 @@ def machine_note() -> str:
     ffmpeg = _first_line(["ffmpeg", "-version"]).split(" Copyright")[0]
     return (
         f"machine: {os.cpu_count()} cores ({cpu}), {mem}; {vips}; {ffmpeg}; "
-        f"Python {platform.python_version()}"
+        f"Python {platform.python_version()}; load average now "
+        + " ".join(f"{x:.1f}" for x in os.getloadavg())
+        + " (the machine is shared: other processes compete for the cores)"
     )
 
 

@@ -15,7 +15,7 @@ The peer is what a sysadmin would type, run sequentially:
     ffmpeg -i in.wav -ac 1 -ar 8000 -f s16le peaks.pcm
 
 (each with ``-nostdin -hide_banner -loglevel error -y``). 3 runs each, alternated (1 with
---quick). Target <= 1.15x. Also reported, once: ``manage.py ingest --wait`` (checksum,
+--quick; ``--minutes M --runs N`` override either). Target <= 1.15x. Also reported, once: ``manage.py ingest --wait`` (checksum,
 storage, probe and derivatives) of the same file.
 """
 
@@ -63,10 +63,16 @@ def peer_commands(src: Path, out: Path) -> list[list[str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a 10-minute file, 1 run each")
+    parser.add_argument("--minutes", type=int, help="WAV length (overrides the mode's)")
+    parser.add_argument("--runs", type=int, help="runs each (overrides the mode's)")
     args = parser.parse_args()
     minutes, runs = (10, 1) if args.quick else (60, 3)
+    minutes, runs = args.minutes or minutes, args.runs or runs
     print(machine_note())
-    print(f"mode: {'quick' if args.quick else 'full'} ({minutes}-minute WAV, {runs} runs each)",
+    mode = "quick" if args.quick else "full"
+    if args.minutes or args.runs:
+        mode = "custom"
+    print(f"mode: {mode} ({minutes}-minute WAV, {runs} runs each)",
           flush=True)  # fmt: skip
     src = speech_wav(minutes)
     project = Project.create("audio")

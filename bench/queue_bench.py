@@ -7,7 +7,7 @@
 ingested without ``--wait`` (each asset queued), then 2 workers are started together and the
 clock runs from their start until every asset is ready or failed (the SQLite database is
 polled). Each run starts from a fresh copy of a migrated throwaway project. 3 runs (1 with
---quick).
+--quick; ``--images N --runs R`` override either).
 
 Database backend: 2 x ``manage.py db_worker --queue-name default,media --batch --no-reload``.
 If REDIS_URL is set, also RQ (``MHA_TASKS_BACKEND=rq``, a dedicated Redis database, flushed
@@ -141,12 +141,16 @@ def redis_url_for_bench() -> str | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="50 images, 1 run")
+    parser.add_argument("--images", type=int, help="how many images (overrides the mode's)")
+    parser.add_argument("--runs", type=int, help="runs per backend (overrides the mode's)")
     args = parser.parse_args()
     n, runs = (50, 1) if args.quick else (200, 3)
+    n, runs = args.images or n, args.runs or runs
+    mode = "custom" if (args.images or args.runs) else ("quick" if args.quick else "full")
     print(machine_note())
     redis_url = redis_url_for_bench()
     backends = ["database"] + (["rq"] if redis_url else [])
-    print(f"mode: {'quick' if args.quick else 'full'} ({n} images, {runs} run(s) per backend, "
+    print(f"mode: {mode} ({n} images, {runs} run(s) per backend, "
           f"{WORKERS} workers); backends: {', '.join(backends)}"
           + (f" (RQ on {redis_url})" if redis_url else " (REDIS_URL not set: no RQ run)"),
           flush=True)  # fmt: skip

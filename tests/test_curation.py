@@ -129,5 +129,5 @@ def test_a_curator_records_consent_on_a_person_in_the_admin(client):
     data.update({"slug": "long-meiying-2", "consents-0-withdrawn_on": "2024-01-01"})
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "cannot be withdrawn before it was granted" in response.content.decode()
+    assert "撤回日期不能早于同意日期" in response.content.decode()
     assert not Person.objects.filter(slug="long-meiying-2").exists()

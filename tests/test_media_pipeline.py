@@ -429,3 +429,44 @@ def test_an_item_page_links_only_renditions_that_exist(client, item, tmp_path, i
     body = client.get(item.url).content.decode()
     assert result.asset.url("web-webp") in body
     assert "web-avif" not in body
+
+
+def test_the_item_edit_page_shows_each_assets_state_and_reason(client, item, tmp_path, ingest):
+    from django.urls import reverse
+
+    result = ingest(make_jpeg(tmp_path / "m.jpg"), item=item, filename="m.jpg")
+    MediaAsset.objects.filter(pk=result.asset.pk).update(status="failed", error="disk full")
+    client.force_login(factories.user(groups=("Curators",), is_staff=True))
+    body = client.get(reverse("wagtailadmin_pages:edit", args=[item.pk])).content.decode()
+    assert "m.jpg" in body and "disk full" in body
+
+
+def test_a_png_named_jpg_is_taken_for_what_it_is(item, tmp_path, ingest):
+    path = tmp_path / "really-a-png.jpg"
+    pyvips.Image.black(64, 48).copy(interpretation="b-w").pngsave(str(path))
+    result = ingest(path, item=item, filename=path.name)
+    assert result.original.content_type == "image/png"
+    assert result.original.file.name.endswith(".png")
+
+
+def test_a_media_file_with_no_audio_or_video_stream_is_refused(item, tmp_path, ingest):
+    srt = tmp_path / "s.srt"
+    srt.write_text("1\n00:00:00,000 --> 00:00:02,000\nHello\n")
+    path = tmp_path / "song.m4a"
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", str(srt), "-c:s", "mov_text",
+                    "-f", "mp4", "-y", str(path)], check=True)  # fmt: skip
+    _refused(ingest, item, path, "song.m4a", "no audio or video stream")
+
+
+def test_one_bad_file_does_not_affect_another_item(item, tmp_path, ingest):
+    from archive.items.models import ItemPage
+
+    good = ingest(make_jpeg(tmp_path / "g.jpg"), item=item, filename="g.jpg")
+    other = factories.recording(ItemPage.objects.get(pk=item.pk).get_parent().specific,
+                                speaker=factories.person())  # fmt: skip
+    bad = tmp_path / "b.wav"
+    bad.write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt garbage")
+    with pytest.raises(MediaError):
+        ingest(bad, item=other, filename="b.wav")
+    assert MediaAsset.objects.get(pk=good.asset.pk).status == "ready"
+    assert other.assets.count() == 0

@@ -38,6 +38,8 @@ from archive.access.models import LICENCE_URIS, AccessLevel, Licence, TKLabel
 from archive.core.fields import ChoiceListField
 from archive.core.i18n import language_map, localized
 
+from .panels import MediaStatusPanel
+
 
 class Role(models.TextChoices):
     ARTISAN = "artisan", _("Artisan")
@@ -309,6 +311,7 @@ class ItemPage(Page):
             [
                 ObjectList(cls.core_panels, heading=_("Description")),
                 ObjectList(cls.kind_panels(), heading=cls._meta.verbose_name.capitalize()),
+                ObjectList([MediaStatusPanel(heading=_("Media"))], heading=_("Media")),
                 ObjectList(cls.rights_panels, heading=_("Rights and access")),
                 ObjectList(Page.promote_panels, heading=_("Promote")),
                 ObjectList(Page.settings_panels, heading=_("Settings")),
