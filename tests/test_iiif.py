@@ -419,3 +419,19 @@ def test_manifest_output_is_stable_json_ld(client, archive):
     assert response["Content-Type"] == (f'application/ld+json;profile="{PRESENTATION_CONTEXT}"')
     assert response["Access-Control-Allow-Origin"] == "*"
     assert json.loads(io.BytesIO(response.content).read())["@context"] == PRESENTATION_CONTEXT
+
+
+def test_a_photo_taken_sideways_is_described_as_it_is_shown(client, archive, tmp_path):
+    # A camera held upright writes landscape pixels and EXIF orientation 6 (turn 90°).
+    image = pyvips.Image.new_from_file(str(make_test_image(tmp_path / "raw.jpg", 600, 400)))
+    image = image.copy()
+    image.set_type(pyvips.GValue.gint_type, "orientation", 6)
+    image.jpegsave(str(tmp_path / "sideways.jpg"), Q=90)
+    asset = add_media(archive["pattern"], tmp_path / "sideways.jpg")
+    info = client.get(f"/iiif/3/{asset.pk}/info.json").json()
+    assert (info["width"], info["height"]) == (400, 600)
+    full = decode(client.get(f"/iiif/3/{asset.pk}/full/max/0/default.jpg"))
+    assert (full.width, full.height) == (400, 600)
+    doc = client.get(f"/iiif/3/item/{archive['pattern'].pk}/manifest").json()
+    canvas = next(c for c in doc["items"] if c["id"].endswith(f"/canvas/{asset.pk}"))
+    assert (canvas["width"], canvas["height"]) == (400, 600)

@@ -32,6 +32,10 @@ class _TileZip:
             m = _TILE_NAME.search(info.filename)
             if m:
                 self.index[tuple(int(v) for v in m.groups())] = info.filename
+        # Regions are in full-image pixels, so the tiles say the size as shown (orientation
+        # applied) whatever the database recorded.
+        self.width = max((k[0] + k[2] for k in self.index), default=0)
+        self.height = max((k[1] + k[3] for k in self.index), default=0)
         self.lock = threading.Lock()
 
     def read(self, key: tuple[int, ...]) -> bytes | None:
@@ -73,6 +77,15 @@ def forget_zip(name: str) -> None:
         tz = _zips.pop(key, None)
     if tz is not None:
         tz.close()
+
+
+def tiles_dimensions(zip_name: str) -> tuple[int, int] | None:
+    """(width, height) of the image the zip was cut from, or None if it cannot be read."""
+    try:
+        tz = _tile_zip(zip_name)
+    except (OSError, zipfile.BadZipFile):
+        return None
+    return (tz.width, tz.height) if tz.width and tz.height else None
 
 
 def pre_cut_tile(zip_name: str, req: ImageRequest) -> bytes | None:
