@@ -156,6 +156,7 @@ def test_sizes_from_max_to_upscaling(client, archive):
         ("0/info.json", 404),
         ("99999999/info.json", 404),
         ("1" * 40 + "/info.json", 404),
+        ("999999999999/info.json", 404),  # beyond a 32-bit key
         ("{pk}/" + "9" * 2000 + "/max/0/default.jpg", 400),
     ],
 )
@@ -383,6 +384,8 @@ def test_a_hidden_item_is_404_at_every_presentation_door(client, archive):
         ):
             assert client.get(url).status_code == 404, url
     assert client.get("/iiif/3/item/999999/manifest").status_code == 404
+    assert client.get("/iiif/3/item/99999999999999999999/manifest").status_code == 404
+    assert client.get("/iiif/3/item/99999999999999999999/transcript.en.vtt").status_code == 404
     assert (
         client.get(f"/iiif/3/item/{archive['recording'].pk}/transcript.fr.vtt").status_code == 404
     )

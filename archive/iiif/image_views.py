@@ -132,7 +132,7 @@ def image_api(request, rest: str):
         return _error(400, "The request is too long.")
     parts = rest.split("/")
     ident = parts[0]
-    if not _IDENT.match(ident):
+    if not _IDENT.match(ident) or int(ident) > 2**31 - 1:  # beyond any key: not a DB error
         return _error(404, "No such image.")
     if len(parts) not in (1, 2, 5) or (len(parts) == 2 and parts[1] != "info.json"):
         return _error(400, "Not a IIIF Image API request.")

@@ -24,7 +24,13 @@ from .presentation import (
 )
 
 
+#: Larger ids cannot exist (a 32-bit key) and would be a database error, not a 404.
+MAX_ID = 2**31 - 1
+
+
 def _visible_item(request, page_id: int) -> ItemPage:
+    if page_id > MAX_ID:
+        raise Http404
     page = ItemPage.objects.filter(pk=page_id).select_related("place").first()
     if page is None or not policy.can_view_item(request.user, page):
         raise Http404
@@ -70,10 +76,10 @@ def collection(request, slug: str):
 
 
 @require_http_methods(["GET", "HEAD"])
-def transcript(request, page_id: int, lang: str):
+def transcript(request, page_id: str, lang: str):
     if lang not in VTT_LANGUAGES:
         raise Http404
-    page = _visible_item(request, page_id)
+    page = _visible_item(request, int(page_id))
     if not page.cues.exists():
         raise Http404
     text = webvtt(page, lang)
