@@ -23,7 +23,6 @@ from .presentation import (
     webvtt,
 )
 
-
 #: Larger ids cannot exist (a 32-bit key) and would be a database error, not a 404.
 MAX_ID = 2**31 - 1
 
