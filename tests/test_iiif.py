@@ -415,6 +415,21 @@ def test_the_item_page_links_its_manifest_exactly_as_the_contract_says(client, a
     assert f'"info": "/iiif/3/{archive["image"].pk}/info.json"' in html
 
 
+def test_an_item_with_no_media_to_show_has_no_manifest_to_open(client, archive, tmp_path):
+    # A Presentation 3 manifest must have a canvas: an item whose only image is restricted
+    # neither links a manifest nor serves an empty one.
+    collections = archive["collections"]
+    page = factories.recording(collections["dialects"], speaker=factories.person())
+    secret = make_test_image(tmp_path / "only-secret.jpg", 300, 200)
+    add_media(page, secret, access_level="restricted")
+    assert client.get(f"/iiif/3/item/{page.pk}/manifest").status_code == 404
+    html = client.get(page.url).content.decode()
+    assert "application/ld+json;profile=" not in html
+    client.force_login(factories.user(groups=("Curators",)))
+    assert client.get(f"/iiif/3/item/{page.pk}/manifest").status_code == 200
+    assert client.get(page.url).content.decode().count("application/ld+json;profile=") == 1
+
+
 def test_manifest_output_is_stable_json_ld(client, archive):
     response = client.get(
         f"/iiif/3/item/{archive['pattern'].pk}/manifest", headers={"Accept": "application/ld+json"}

@@ -61,6 +61,10 @@ def _jsonld(request, payload: str) -> HttpResponse:
 def manifest(request, page_id: int):
     page = _visible_item(request, page_id)
     doc = build_manifest(request, page)
+    if not doc.items:
+        # A manifest MUST have at least one canvas; with no media the reader may see, there
+        # is nothing for a IIIF viewer to open (the item page does not link one either).
+        raise Http404
     return _shared(request, _jsonld(request, doc.jsonld()),
                    page.access_level == AccessLevel.PUBLIC)  # fmt: skip
 

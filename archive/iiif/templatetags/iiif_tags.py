@@ -16,6 +16,12 @@ def iiif_manifest_url(context, page) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
+@register.filter
+def has_iiif_media(assets) -> bool:
+    """Whether a manifest would have a canvas: some visible asset is ready."""
+    return any(a.status == "ready" for a in assets)
+
+
 @register.simple_tag
 def iiif_zoom_images(assets) -> list[dict]:
     """The ready image assets a visitor may zoom into, with their info.json paths."""
