@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import zipfile
 
 import pytest
@@ -14,8 +13,8 @@ import pyvips
 from django.core.cache import cache
 from django.db import transaction
 from django.test import override_settings
-from iiif_prezi3 import Collection, Manifest
 
+from archive.iiif.validation import validate
 from media_pipeline.models import MediaAsset
 from tests import factories
 from tests.iiif_support import add_media, make_test_image, media_archive
@@ -213,59 +212,25 @@ def test_unpublishing_an_item_closes_its_images(client, archive):
 # --- Presentation API --------------------------------------------------------------------
 
 
-def check_presentation3(doc: dict) -> None:
-    """The essential rules of the Presentation 3 JSON schema (not published in a package
-    we can install; iiif-prezi3's models are generated from it and check the rest)."""
-    lang_map = re.compile(r"^([a-zA-Z-]+|none)$")
-
-    def is_lang_map(value):
-        return isinstance(value, dict) and all(
-            lang_map.match(k) and isinstance(v, list) and all(isinstance(s, str) for s in v)
-            for k, v in value.items()
-        )
-
-    def walk(node, path="$"):
-        if isinstance(node, dict):
-            if "id" in node and path != "$.@context":
-                assert re.match(r"^https?://", node["id"]), f"{path}.id is not a URI"
-            for key in ("label", "summary"):
-                if key in node and not (key == "label" and node.get("type") == "Text"):
-                    assert is_lang_map(node[key]), f"{path}.{key} is not a language map"
-            for key in ("metadata",):
-                for kv in node.get(key, []):
-                    assert is_lang_map(kv["label"]) and is_lang_map(kv["value"])
-            if "requiredStatement" in node:
-                rs = node["requiredStatement"]
-                assert is_lang_map(rs["label"]) and is_lang_map(rs["value"])
-            if node.get("type") == "Canvas":
-                assert ("width" in node) == ("height" in node), f"{path}: width without height"
-                assert "width" in node or "duration" in node, f"{path}: a canvas needs extent"
-            if node.get("type") == "Annotation":
-                assert node["motivation"] in ("painting", "supplementing")
-                assert node["target"].startswith("http")
-            for key in ("thumbnail", "homepage", "seeAlso", "partOf", "items", "service"):
-                if key in node:
-                    assert isinstance(node[key], list), f"{path}.{key} must be a list"
-            for key, value in node.items():
-                walk(value, f"{path}.{key}")
-        elif isinstance(node, list):
-            for i, value in enumerate(node):
-                walk(value, f"{path}[{i}]")
-
-    assert doc["@context"] == PRESENTATION_CONTEXT
-    assert doc["type"] in ("Manifest", "Collection")
-    assert is_lang_map(doc["label"])
-    if "rights" in doc:
-        assert re.match(r"^http://(creativecommons\.org|rightsstatements\.org)/", doc["rights"])
-    walk(doc)
+def test_the_validation_catches_what_a_viewer_would_choke_on(client, archive):
+    good = manifest_of(client, archive["pattern"])
+    broken = [
+        {**good, "label": "a plain string"},
+        {**good, "items": []},
+        {**good, "rights": "https://example.org/my-licence"},
+        {**good, "homepage": good["homepage"][0]},
+        {**good, "items": [{k: v for k, v in good["items"][0].items() if k != "height"}]},
+    ]
+    for doc in broken:
+        with pytest.raises((AssertionError, ValueError)):
+            validate(doc)
 
 
 def manifest_of(client, page) -> dict:
     response = client.get(f"/iiif/3/item/{page.pk}/manifest")
     assert response.status_code == 200, response.content[:200]
     doc = response.json()
-    check_presentation3(doc)
-    Manifest(**{k: v for k, v in doc.items() if k != "@context"})  # the iiif-prezi3 models
+    validate(doc)  # the schema's essential rules and the iiif-prezi3 models
     return doc
 
 
@@ -360,8 +325,7 @@ def test_a_collection_lists_only_what_the_reader_may_see(client, archive):
     response = client.get("/iiif/3/collection/dialects")
     assert response.status_code == 200
     doc = response.json()
-    check_presentation3(doc)
-    Collection(**{k: v for k, v in doc.items() if k != "@context"})
+    validate(doc)
     ids = [m["id"] for m in doc["items"]]
     assert f"http://testserver/iiif/3/item/{archive['recording'].pk}/manifest" in ids
     assert not any(f"/item/{hidden.pk}/" in i for i in ids)
@@ -453,3 +417,13 @@ def test_a_photo_taken_sideways_is_described_as_it_is_shown(client, archive, tmp
     doc = client.get(f"/iiif/3/item/{archive['pattern'].pk}/manifest").json()
     canvas = next(c for c in doc["items"] if c["id"].endswith(f"/canvas/{asset.pk}"))
     assert (canvas["width"], canvas["height"]) == (400, 600)
+
+
+def test_the_validate_command_checks_every_public_document(archive, capsys):
+    from django.core.management import call_command
+
+    call_command("iiif_validate")
+    out = capsys.readouterr().out
+    checked = int(out.split(" documents checked")[0].split()[-1])
+    assert checked >= 6  # three collections and the three media items
+    assert ", 0 failed" in out
