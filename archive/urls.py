@@ -18,6 +18,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("assets/<int:asset_id>/<str:name>", asset_file, name="asset-file"),
+    path("", include("archive.iiif.urls")),
 ]
 
 urlpatterns += i18n_patterns(

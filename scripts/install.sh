@@ -12,10 +12,10 @@ command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 # binary -> Debian package
 declare -A NEED=(
   [ffmpeg]=ffmpeg [ffprobe]=ffmpeg [vips]=libvips-tools [espeak-ng]=espeak-ng [sox]=sox
-  [msgfmt]=gettext
+  [msgfmt]=gettext [npm]=npm
 )
 if [[ "$PURPOSE" == test ]]; then
-  NEED+=([redis-server]=redis-server [psql]=postgresql-client)
+  NEED+=([redis-server]=redis-server [psql]=postgresql-client [lighttpd]=lighttpd)
 fi
 missing=()
 for bin in "${!NEED[@]}"; do
@@ -53,4 +53,31 @@ if [[ -d locale ]]; then
     mo="${po%.po}.mo"
     if [[ ! -f "$mo" || "$po" -nt "$mo" ]]; then msgfmt --check -o "$mo" "$po"; fi
   done
+fi
+
+# Browser-side viewers come from the npm registry as published packages (npm pack), unpacked
+# into .cache/npm; only what the site serves is copied under static/vendor (not committed).
+OSD_VERSION=4.1.1
+MIRADOR_VERSION=3.4.3
+npm_unpack() {  # npm_unpack NAME VERSION -> .cache/npm/NAME-VERSION/package
+  local dir=".cache/npm/$1-$2"
+  if [[ ! -d "$dir/package" ]]; then
+    mkdir -p "$dir"
+    (cd "$dir" && npm pack --silent "$1@$2" >/dev/null && tar xzf ./*.tgz && rm -f ./*.tgz)
+  fi
+}
+if [[ ! -f static/vendor/openseadragon/openseadragon.min.js ]]; then
+  npm_unpack openseadragon "$OSD_VERSION"
+  mkdir -p static/vendor
+  rm -rf static/vendor/openseadragon
+  cp -r ".cache/npm/openseadragon-$OSD_VERSION/package/build/openseadragon" static/vendor/
+fi
+if [[ "$PURPOSE" == test ]]; then
+  npm_unpack mirador "$MIRADOR_VERSION"  # the IIIF viewer the browser tests open manifests in
+  # The IIIF image-server peer the benchmark compares against.
+  [[ -x /usr/lib/iipimage-server/iipsrv.fcgi ]] || {
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+      --no-install-recommends iipimage-server >/dev/null
+  }
 fi

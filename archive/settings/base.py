@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "archive.vocabularies",
     "archive.people",
     "archive.items",
+    "archive.iiif",
     "media_pipeline",
     "search",
     "wagtail.contrib.forms",

@@ -1,0 +1,186 @@
+"""The IIIF Image API 3 door: ``/iiif/3/<asset_id>/info.json`` and
+``/iiif/3/<asset_id>/<region>/<size>/<rotation>/<quality>.<format>``.
+
+Every request asks the access policy (through ``descriptor()``); a refused one gets the same
+404 as an identifier that does not exist. Tiles cut in advance are served from the ``tiles``
+zip; anything else is computed from the ``pyramid`` with libvips and cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from dataclasses import asdict, dataclass
+
+from django.core.cache import cache
+from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseRedirect
+from django.views.decorators.http import require_http_methods
+
+from archive.access import policy
+from archive.access.models import AccessLevel
+from media_pipeline.iiif_derivatives import TILE_SIZE
+
+from . import sources
+from .image_api import CONTEXT, IIIFError, info_document, parse_image_request
+
+log = logging.getLogger(__name__)
+
+_IDENT = re.compile(r"^[1-9][0-9]{0,11}$")
+MAX_PATH = 1024
+#: Computed images up to this size are kept in the cache (tiles come from the zip anyway).
+CACHE_MAX_BYTES = 2 * 1024 * 1024
+CACHE_SECONDS = 24 * 3600
+DESCRIPTOR_SECONDS = 300
+
+
+@dataclass
+class Descriptor:
+    """What serving an image needs, without touching the database again."""
+
+    asset_id: int
+    public: bool
+    width: int
+    height: int
+    tiles: str
+    source: str  # the pyramid, or the original when no pyramid was made yet
+
+
+def descriptor_key(asset_id: int) -> str:
+    return f"iiif:asset:{asset_id}"
+
+
+def descriptor(asset_id: int, user) -> Descriptor | None:
+    """The image asset ``asset_id`` if ``user`` may see it, else None.
+
+    Only descriptors of public material are cached (they are the same for everyone); the
+    signal handlers drop them when an asset, its derivatives or its item change.
+    """
+    cached = cache.get(descriptor_key(asset_id))
+    if cached is not None:
+        return Descriptor(**cached)
+    from media_pipeline.models import Derivative, MediaAsset
+
+    asset = (
+        MediaAsset.objects.select_related("item", "original")
+        .prefetch_related(
+            Prefetch(
+                "derivatives", queryset=Derivative.objects.filter(name__in=["tiles", "pyramid"])
+            )
+        )
+        .filter(pk=asset_id, original__kind="image")
+        .first()
+    )
+    if asset is None or not policy.can_view_asset(user, asset):
+        return None
+    pyramid, tiles = asset.derivative("pyramid"), asset.derivative("tiles")
+    if pyramid is not None and pyramid.width and pyramid.height:
+        source, width, height = pyramid.file.name, pyramid.width, pyramid.height
+        # The recorded size may be the original's before EXIF orientation; the tiles know.
+        dims = sources.tiles_dimensions(tiles.file.name) if tiles is not None else None
+        if dims:
+            width, height = dims
+    else:
+        source = asset.original.file.name
+        width = int(asset.original.probe.get("width") or 0)
+        height = int(asset.original.probe.get("height") or 0)
+        if not (width and height):
+            return None
+    desc = Descriptor(
+        asset_id=asset.pk,
+        public=asset.access_level == AccessLevel.PUBLIC
+        and asset.item.access_level == AccessLevel.PUBLIC
+        and asset.item.live,
+        width=width,
+        height=height,
+        tiles=tiles.file.name if tiles is not None else "",
+        source=source,
+    )
+    if desc.public:
+        cache.set(descriptor_key(asset_id), asdict(desc), DESCRIPTOR_SECONDS)
+    return desc
+
+
+def _headers(response: HttpResponse, desc: Descriptor | None) -> HttpResponse:
+    if desc is not None and desc.public:
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Cache-Control"] = "public, max-age=86400"
+    else:
+        response["Cache-Control"] = "private, max-age=3600"
+        response["Vary"] = "Cookie"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _error(status: int, message: str) -> HttpResponse:
+    response = HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"  # an error reveals nothing; viewers read it
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def service_id(request, asset_id: int) -> str:
+    return request.build_absolute_uri(f"/iiif/3/{asset_id}")
+
+
+@require_http_methods(["GET", "HEAD"])
+def image_api(request, rest: str):
+    """Dispatch the Image API URL forms; everything else is a 400 or a 404."""
+    if len(rest) > MAX_PATH:
+        return _error(400, "The request is too long.")
+    parts = rest.split("/")
+    ident = parts[0]
+    if not _IDENT.match(ident) or int(ident) > 2**31 - 1:  # beyond any key: not a DB error
+        return _error(404, "No such image.")
+    if len(parts) not in (1, 2, 5) or (len(parts) == 2 and parts[1] != "info.json"):
+        return _error(400, "Not a IIIF Image API request.")
+    desc = descriptor(int(ident), request.user)
+    if desc is None:
+        return _error(404, "No such image.")
+    if len(parts) == 1:
+        return _headers(HttpResponseRedirect(f"{service_id(request, desc.asset_id)}/info.json",
+                                             status=303), desc)  # fmt: skip
+    if len(parts) == 2:
+        return _info(request, desc)
+    try:
+        req = parse_image_request(*parts[1:], desc.width, desc.height)
+    except IIIFError as exc:
+        return _error(exc.status, exc.message)
+    return _image(request, desc, req)
+
+
+def _info(request, desc: Descriptor) -> HttpResponse:
+    doc = info_document(service_id(request, desc.asset_id), desc.width, desc.height, TILE_SIZE)
+    if "application/ld+json" in request.headers.get("Accept", ""):
+        content_type = f'application/ld+json;profile="{CONTEXT}"'
+    else:
+        content_type = "application/json"
+    response = HttpResponse(json.dumps(doc), content_type=content_type)
+    response["Link"] = '<http://iiif.io/api/image/3/level2.json>;rel="profile"'
+    return _headers(response, desc)
+
+
+def _image(request, desc: Descriptor, req) -> HttpResponse:
+    data = sources.pre_cut_tile(desc.tiles, req) if desc.tiles else None
+    if data is None:
+        key = "iiif:img:" + hashlib.sha256(f"{desc.source}|{req.canonical}".encode()).hexdigest()
+        data = cache.get(key)
+        if data is None:
+            try:
+                path = sources.local_path(desc.source)
+                data = sources.render(path, desc.width, desc.height, req)
+            except Exception as exc:  # a damaged source: a clear answer, never a 500
+                log.warning("IIIF render of asset %s failed: %s", desc.asset_id, exc)
+                return _error(503, "This image cannot be produced right now.")
+            if len(data) <= CACHE_MAX_BYTES:
+                cache.set(key, data, CACHE_SECONDS)
+    response = HttpResponse(data, content_type=req.content_type)
+    base = service_id(request, desc.asset_id)
+    response["Link"] = (
+        f'<{base}/{req.canonical}>;rel="canonical", '
+        f'<{base}/info.json>;rel="describedby", '
+        '<http://iiif.io/api/image/3/level2.json>;rel="profile"'
+    )
+    return _headers(response, desc)

@@ -1,0 +1,369 @@
+"""IIIF Presentation 3 documents, built with iiif-prezi3.
+
+One manifest per item (recipes from the IIIF Cookbook: "Simplest Manifest - Image", "Audio
+with a choice of formats" (0033-choice), "Video with a poster" (placeholderCanvas), "Captions
+and subtitles as WebVTT" (0219 supplementing annotations)), and one collection per archive
+collection. Every list is filtered by the access policy for the requester, so a manifest
+names only what its reader may open.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from iiif_prezi3 import (
+    Annotation,
+    AnnotationBody,
+    AnnotationPage,
+    Choice,
+    Collection,
+    Homepage,
+    KeyValueString,
+    Manifest,
+    ManifestRef,
+    PlaceholderCanvas,
+    ServiceV3,
+)
+
+from archive.access import policy
+from archive.core.i18n import language_map
+from archive.items.models import Role
+from media_pipeline.models import AssetStatus, MediaKind
+from media_pipeline.specs import AUDIO_SPECS, VIDEO_SPECS
+
+from .image_views import descriptor
+
+#: URL language code → BCP 47 tag used in the documents.
+VTT_LANGUAGES = {"hmn": "hmn", "zh": "zh-Hans", "en": "en"}
+PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
+_RIGHTS_PREFIXES = ("http://creativecommons.org/", "http://rightsstatements.org/")
+
+
+def label_map(text) -> dict[str, list[str]]:
+    """A translatable interface string as a language map in the interface languages."""
+    out: dict[str, list[str]] = {}
+    for code, lang in (("zh-Hans", "zh-hans"), ("en", "en")):
+        with translation.override(lang):
+            out[code] = [str(text)]
+    return out
+
+
+def _kv(label, value: dict[str, list[str]]) -> KeyValueString | None:
+    value = {k: v for k, v in value.items() if v and v[0]}
+    return KeyValueString(label=label_map(label), value=value) if value else None
+
+
+def _absolute(request, path: str) -> str:
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def manifest_path(page_id: int) -> str:
+    return f"/iiif/3/item/{page_id}/manifest"
+
+
+def collection_path(slug: str) -> str:
+    return f"/iiif/3/collection/{slug}"
+
+
+def _metadata(page) -> list[KeyValueString]:
+    entries: list[KeyValueString | None] = [
+        _kv(_("Identifier"), {"none": [page.identifier]}),
+        _kv(_("Type"), label_map(page.specific_class._meta.verbose_name)),
+        _kv(_("Date"), language_map(page, "date_text")),
+    ]
+    if page.place_id:
+        entries.append(_kv(_("Place"), language_map(page.place, "label")))
+    for credit in page.credited():
+        # The lazy label, so each language map entry is in its own language.
+        role = Role(credit.role).label if credit.role in Role.values else credit.role
+        entries.append(_kv(role, language_map(credit.person, "name")))
+    for term in page.subjects():
+        entries.append(_kv(term._meta.verbose_name, language_map(term, "label")))
+    for field, label in (
+        ("topic", _("Topic")),
+        ("placement", _("Placement")),
+        ("colours", _("Colours")),
+        ("meaning", _("Meaning")),
+    ):
+        if hasattr(page, f"{field}_zh") or hasattr(page, f"{field}_en"):
+            entries.append(_kv(label, language_map(page, field)))
+    tags = [t.name for t in page.tags.all()]
+    if tags:
+        entries.append(_kv(_("Tags"), {"none": [", ".join(tags)]}))
+    return [e for e in entries if e is not None]
+
+
+def _duration(asset) -> float | None:
+    value = asset.original.probe.get("duration")
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return round(value, 3) if value > 0 else None
+
+
+def _body(request, asset, name: str, type_: str, fmt: str, **extra) -> AnnotationBody | None:
+    if asset.derivative(name) is None:
+        return None
+    return AnnotationBody(id=_absolute(request, asset.url(name)), type=type_, format=fmt, **extra)
+
+
+def _thumbnail(request, asset) -> list[AnnotationBody]:
+    thumb = asset.derivative("thumb")
+    if thumb is None:
+        return []
+    dims = {"width": thumb.width, "height": thumb.height} if thumb.width else {}
+    return [AnnotationBody(id=_absolute(request, asset.url("thumb")), type="Image",
+                           format=thumb.content_type, **dims)]  # fmt: skip
+
+
+def _painting(canvas, base: str, body) -> None:
+    canvas.items = [
+        AnnotationPage(
+            id=f"{base}/page",
+            items=[
+                Annotation(
+                    id=f"{base}/painting", motivation="painting", body=body, target=canvas.id
+                )
+            ],  # fmt: skip
+        )
+    ]
+
+
+def _image_canvas(request, manifest: Manifest, asset, base: str, label) -> bool:
+    desc = descriptor(asset.pk, request.user)
+    if desc is None:
+        return False
+    service = _absolute(request, f"/iiif/3/{asset.pk}")
+    canvas = manifest.make_canvas(id=base, label=label)
+    canvas.set_hwd(height=desc.height, width=desc.width)
+    body = AnnotationBody(
+        id=f"{service}/full/max/0/default.jpg", type="Image", format="image/jpeg",
+        height=desc.height, width=desc.width,
+        service=[ServiceV3(id=service, type="ImageService3", profile="level2")],
+    )  # fmt: skip
+    _painting(canvas, base, body)
+    canvas.thumbnail = _thumbnail(request, asset) or None
+    return True
+
+
+def _audio_canvas(request, manifest: Manifest, asset, base: str, label):
+    duration = _duration(asset)
+    if duration is None:
+        return None
+    # Every audio rendition the pipeline makes (specs are data), offered as a Choice.
+    bodies = [
+        b
+        for b in (
+            _body(request, asset, spec["name"], "Sound", spec["content_type"], duration=duration)
+            for spec in AUDIO_SPECS
+        )
+        if b is not None
+    ]
+    if not bodies:
+        return None
+    canvas = manifest.make_canvas(id=base, label=label)
+    canvas.duration = duration
+    _painting(canvas, base, bodies[0] if len(bodies) == 1 else Choice(items=bodies))
+    waveform = asset.derivative("waveform")
+    if waveform is not None:
+        canvas.thumbnail = [AnnotationBody(id=_absolute(request, asset.url("waveform")),
+                                           type="Image", format="image/png", width=1200,
+                                           height=160)]  # fmt: skip
+    return canvas
+
+
+def _video_canvas(request, manifest: Manifest, asset, base: str, label):
+    duration = _duration(asset)
+    probe = asset.original.probe
+    width, height = int(probe.get("width") or 0), int(probe.get("height") or 0)
+    if duration is None or not (width and height):
+        return None
+    bodies = [
+        b
+        for b in (
+            _body(request, asset, spec["name"], "Video", "video/mp4", duration=duration)
+            for spec in VIDEO_SPECS
+        )
+        if b is not None
+    ]
+    if not bodies:
+        return None
+    canvas = manifest.make_canvas(id=base, label=label)
+    canvas.set_hwd(height=height, width=width, duration=duration)
+    _painting(canvas, base, bodies[0] if len(bodies) == 1 else Choice(items=bodies))
+    poster = asset.derivative("poster")
+    if poster is not None:
+        pw = poster.width or round(width * min(1.0, 480 / height))
+        ph = poster.height or min(480, height)
+        placeholder = PlaceholderCanvas(id=f"{base}/placeholder", width=pw, height=ph, items=[])
+        _painting(
+            placeholder,
+            f"{base}/placeholder",
+            AnnotationBody(id=_absolute(request, asset.url("poster")), type="Image",
+                           format="image/jpeg", width=pw, height=ph),
+        )  # fmt: skip
+        canvas.placeholderCanvas = placeholder
+    canvas.thumbnail = _thumbnail(request, asset) or None
+    return canvas
+
+
+def transcript_languages(page) -> list[str]:
+    """The URL language codes that have at least one cue."""
+    cues = list(page.cues.all())
+    return [code for code in VTT_LANGUAGES if any(getattr(c, f"text_{code}") for c in cues)]
+
+
+def _supplementing(request, page, canvas, base: str) -> None:
+    annotations = []
+    for code in transcript_languages(page):
+        url = _absolute(request, f"/iiif/3/item/{page.pk}/transcript.{code}.vtt")
+        annotations.append(
+            Annotation(
+                id=f"{base}/transcript/{code}",
+                motivation="supplementing",
+                body=AnnotationBody(
+                    id=url,
+                    type="Text",
+                    format="text/vtt",
+                    language=VTT_LANGUAGES[code],
+                    label=label_map(_("Transcript") if code == "hmn" else _("Translation")),
+                ),
+                target=canvas.id,
+            )  # fmt: skip
+        )
+    if annotations:
+        canvas.annotations = [AnnotationPage(id=f"{base}/transcripts", items=annotations)]
+
+
+def build_manifest(request, page) -> Manifest:
+    """The manifest of ``page`` (already checked visible) as ``request.user`` may see it."""
+    page = page.specific
+    manifest_id = _absolute(request, manifest_path(page.pk))
+    base = manifest_id.rsplit("/", 1)[0]
+    manifest = Manifest(id=manifest_id, label=language_map(page, "title"), items=[])
+    summary = language_map(page, "description")
+    if summary:
+        manifest.summary = summary
+    manifest.metadata = _metadata(page)
+    if page.licence_uri.startswith(_RIGHTS_PREFIXES):
+        manifest.rights = page.licence_uri
+    attribution = language_map(page, "attribution") or (
+        {"none": [page.rights_holder]} if page.rights_holder else {}
+    )
+    manifest.requiredStatement = KeyValueString(
+        label=label_map(_("Attribution")),
+        value=attribution or {"none": [settings.WAGTAIL_SITE_NAME]},
+    )
+    page_url = page.get_url(request)
+    if page_url:
+        manifest.homepage = [
+            Homepage(id=_absolute(request, page_url), type="Text",
+                     label=language_map(page, "title"), format="text/html")
+        ]  # fmt: skip
+    manifest.seeAlso = [
+        {
+            "id": f"{base}/dc.json",
+            "type": "Dataset",
+            "format": "application/json",
+            "profile": "http://purl.org/dc/elements/1.1/",
+            "label": label_map(_("Dublin Core record")),
+        }
+    ]
+    parent = page.get_parent().specific
+    if parent is not None and hasattr(parent, "visible_items"):
+        manifest.partOf = [
+            {
+                "id": _absolute(request, collection_path(parent.slug)),
+                "type": "Collection",
+                "label": language_map(parent, "title"),
+            }
+        ]
+
+    assets = (
+        page.visible_assets(request.user)
+        .filter(status=AssetStatus.READY)
+        .select_related("original", "item")
+        .prefetch_related("derivatives")
+    )
+    timed_canvas = None
+    thumbnail: list = []
+    for n, asset in enumerate(assets, start=1):
+        label = language_map(asset, "caption") or {"none": [f"{n}"]}
+        canvas_base = f"{base}/canvas/{asset.pk}"
+        if asset.kind == MediaKind.IMAGE:
+            if _image_canvas(request, manifest, asset, canvas_base, label) and not thumbnail:
+                thumbnail = _thumbnail(request, asset)
+        elif asset.kind == MediaKind.AUDIO:
+            canvas = _audio_canvas(request, manifest, asset, canvas_base, label)
+            timed_canvas = timed_canvas or canvas
+        elif asset.kind == MediaKind.VIDEO:
+            canvas = _video_canvas(request, manifest, asset, canvas_base, label)
+            timed_canvas = timed_canvas or canvas
+            if canvas is not None and not thumbnail:
+                thumbnail = _thumbnail(request, asset)
+    if thumbnail:
+        manifest.thumbnail = thumbnail
+    if timed_canvas is not None:
+        _supplementing(request, page, timed_canvas, timed_canvas.id)
+    return manifest
+
+
+def build_collection(request, collection_page) -> Collection:
+    """A IIIF Collection of the items of ``collection_page`` the requester may see."""
+    coll = Collection(
+        id=_absolute(request, collection_path(collection_page.slug)),
+        label=language_map(collection_page, "title"),
+        items=[],
+    )
+    summary = language_map(collection_page, "intro")
+    if summary:
+        coll.summary = summary
+    url = collection_page.get_url(request)
+    if url:
+        coll.homepage = [Homepage(id=_absolute(request, url), type="Text",
+                                  label=language_map(collection_page, "title"),
+                                  format="text/html")]  # fmt: skip
+    items = collection_page.visible_items(request.user).specific().order_by("path")
+    coll.items = [
+        ManifestRef(id=_absolute(request, manifest_path(item.pk)), type="Manifest",
+                    label=language_map(item, "title"))
+        for item in items
+    ]  # fmt: skip
+    return coll
+
+
+def webvtt(page, code: str) -> str:
+    """The item's transcript cues in one language as WebVTT."""
+    lines = ["WEBVTT", ""]
+    n = 0
+    for cue in page.cues.all().order_by("start", "pk"):
+        text = getattr(cue, f"text_{code}") or ""
+        if not text.strip():
+            continue
+        n += 1
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        text = "\n".join(line for line in text.splitlines() if line.strip())
+        lines += [str(n), f"{_ts(cue.start)} --> {_ts(cue.end)}", text, ""]
+    return "\n".join(lines)
+
+
+def _ts(seconds: Any) -> str:
+    ms = round(float(seconds) * 1000)
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+def visible_dublin_core(page, user) -> dict[str, list[str]]:
+    """``dublin_core()`` with ``format`` limited to assets the reader may see."""
+    dc = page.specific.dublin_core()
+    visible = policy.visible_assets(page.assets.all(), user).select_related("original")
+    dc["format"] = sorted({a.original.content_type for a in visible})
+    return dc

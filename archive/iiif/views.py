@@ -1,0 +1,100 @@
+"""Presentation API doors: manifests, collections, WebVTT transcripts, Dublin Core records.
+
+Each asks the access policy; a hidden item gets the same 404 as a missing one.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpResponse
+from django.views.decorators.http import require_http_methods
+
+from archive.access import policy
+from archive.access.models import AccessLevel
+from archive.items.models import CollectionPage, ItemPage
+
+from .presentation import (
+    PRESENTATION_CONTEXT,
+    VTT_LANGUAGES,
+    build_collection,
+    build_manifest,
+    visible_dublin_core,
+    webvtt,
+)
+
+#: Larger ids cannot exist (a 32-bit key) and would be a database error, not a 404.
+MAX_ID = 2**31 - 1
+
+
+def _visible_item(request, page_id: int) -> ItemPage:
+    if page_id > MAX_ID:
+        raise Http404
+    page = ItemPage.objects.filter(pk=page_id).select_related("place").first()
+    if page is None or not policy.can_view_item(request.user, page):
+        raise Http404
+    return page
+
+
+def _shared(request, response: HttpResponse, public: bool) -> HttpResponse:
+    """Public material read anonymously is the same for everyone: shareable, CORS-open.
+    Anything else varies with the reader and stays in the reader's own cache."""
+    if public and not request.user.is_authenticated:
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Cache-Control"] = "public, max-age=300"
+    else:
+        response["Cache-Control"] = "private, max-age=60"
+    response["Vary"] = "Cookie, Accept"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _jsonld(request, payload: str) -> HttpResponse:
+    if "application/ld+json" in request.headers.get("Accept", ""):
+        content_type = f'application/ld+json;profile="{PRESENTATION_CONTEXT}"'
+    else:
+        content_type = "application/json"
+    return HttpResponse(payload, content_type=content_type)
+
+
+@require_http_methods(["GET", "HEAD"])
+def manifest(request, page_id: int):
+    page = _visible_item(request, page_id)
+    doc = build_manifest(request, page)
+    if not doc.items:
+        # A manifest MUST have at least one canvas; with no media the reader may see, there
+        # is nothing for a IIIF viewer to open (the item page does not link one either).
+        raise Http404
+    return _shared(request, _jsonld(request, doc.jsonld()),
+                   page.access_level == AccessLevel.PUBLIC)  # fmt: skip
+
+
+@require_http_methods(["GET", "HEAD"])
+def collection(request, slug: str):
+    page = CollectionPage.objects.live().filter(slug=slug).first()
+    if page is None:
+        raise Http404
+    doc = build_collection(request, page)
+    return _shared(request, _jsonld(request, doc.jsonld()), True)
+
+
+@require_http_methods(["GET", "HEAD"])
+def transcript(request, page_id: str, lang: str):
+    if lang not in VTT_LANGUAGES:
+        raise Http404
+    page = _visible_item(request, int(page_id))
+    if not page.cues.exists():
+        raise Http404
+    text = webvtt(page, lang)
+    if "-->" not in text:
+        raise Http404  # no line in that language
+    response = HttpResponse(text, content_type="text/vtt; charset=utf-8")
+    return _shared(request, response, page.access_level == AccessLevel.PUBLIC)
+
+
+@require_http_methods(["GET", "HEAD"])
+def dublin_core(request, page_id: int):
+    page = _visible_item(request, page_id)
+    payload = json.dumps(visible_dublin_core(page, request.user), ensure_ascii=False)
+    response = HttpResponse(payload, content_type="application/json")
+    return _shared(request, response, page.access_level == AccessLevel.PUBLIC)

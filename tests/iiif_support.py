@@ -1,0 +1,128 @@
+"""A small media archive for the IIIF tests: one image, one audio and one video item, made
+by the real pipeline (ingest + process_asset, which also cuts the IIIF tiles zip and the
+pyramid) from files generated here."""
+
+from __future__ import annotations
+
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pyvips
+
+from archive.items.models import (
+    EmbroideryPatternPage,
+    ItemPerson,
+    MusicPiecePage,
+    TranscriptCue,
+)
+from media_pipeline.ingest import ingest
+from media_pipeline.models import MediaAsset
+from media_pipeline.tasks import process_asset
+from tests import factories
+
+
+def make_test_image(path: Path, width: int = 1500, height: int = 1100) -> Path:
+    """Red rising left to right, blue top to bottom: every region has a colour of its own."""
+    xyz = pyvips.Image.xyz(width, height)
+    red = (xyz.extract_band(0) * (255 / width)).cast("uchar")
+    blue = (xyz.extract_band(1) * (255 / height)).cast("uchar")
+    green = (red * 0 + 60).cast("uchar")
+    image = red.bandjoin([green, blue]).copy(interpretation="srgb")
+    image.jpegsave(str(path), Q=92)
+    return path
+
+
+def make_wav(path: Path, seconds: float = 3.0) -> Path:
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+         f"sine=frequency=330:duration={seconds}", "-ac", "1", "-y", str(path)],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
+def make_video(path: Path, seconds: float = 2.0) -> Path:
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error",
+         "-f", "lavfi", "-i", f"testsrc=size=320x240:rate=15:duration={seconds}",
+         "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+         "-shortest", "-y", str(path)],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
+def add_media(item, path: Path, *, access_level: str | None = None, **kw) -> MediaAsset:
+    result = ingest(path, item=item, filename=path.name, access_level=access_level,
+                    enqueue=False, **kw)  # fmt: skip
+    process_asset.call(result.asset.pk)
+    asset = MediaAsset.objects.get(pk=result.asset.pk)
+    assert asset.status == "ready", asset.error
+    if asset.kind == "image":  # the pipeline's IIIF derivatives, which the server reads
+        assert {"tiles", "pyramid"} <= set(asset.derivatives.values_list("name", flat=True))
+    return asset
+
+
+def image_item(tmp_path: Path, collections=None):
+    """A public embroidery pattern with one ready image (tiles and pyramid made)."""
+    if collections is None:
+        _, collections = factories.site_tree()
+    artisan = factories.person(name_zh="王美英", name_en="Wang Meiying")
+    pattern = EmbroideryPatternPage(
+        title="蝴蝶妈妈袖片",
+        title_en="Butterfly Mother sleeve panel",
+        title_hmn="Mais Bangx Mais Liax",
+        identifier="MHA-EMB-T001",
+        slug="iiif-pattern",
+        description_zh="破线绣的蝴蝶妈妈纹样。",
+        description_en="A Butterfly Mother motif in split-thread embroidery.",
+        access_level="public",
+        attribution_en="Courtesy of Wang Meiying",
+        attribution_zh="王美英提供",
+    )
+    pattern.people.add(ItemPerson(person=artisan, role="artisan"))
+    collections["embroidery"].add_child(instance=pattern)
+    image = add_media(pattern, make_test_image(tmp_path / "sleeve.jpg"), caption_en="Sleeve")
+    return pattern, image
+
+
+def media_archive(tmp_path: Path) -> dict:
+    """Three public items, each with a consenting person, and their ready media."""
+    _, collections = factories.site_tree()
+    pattern, image = image_item(tmp_path, collections)
+    speaker = factories.person(name_zh="杨老", name_en="Grandfather Yang")
+    recording = factories.recording(
+        collections["dialects"], speaker=speaker, title="古歌", title_en="Ancient song",
+        identifier="MHA-DIA-T001",
+    )  # fmt: skip
+    for n, (hmn, zh, en) in enumerate(
+        [("Hxak Lul", "古歌 <一>", "The ancient song & more"), ("Ghet Lok", "老人", "")]
+    ):
+        TranscriptCue.objects.create(
+            item=recording, start=Decimal(n), end=Decimal(n) + Decimal("0.9"), sort_order=n,
+            text_hmn=hmn, text_zh=zh, text_en=en,
+        )  # fmt: skip
+    performer = factories.person(name_zh="芦笙队", name_en="Lusheng troupe")
+    music = MusicPiecePage(
+        title="芦笙舞",
+        title_en="Lusheng dance",
+        identifier="MHA-MUS-T001",
+        slug="iiif-lusheng",
+        access_level="public",
+    )
+    music.people.add(ItemPerson(person=performer, role="performer"))
+    collections["folk-music"].add_child(instance=music)
+
+    audio = add_media(recording, make_wav(tmp_path / "song.wav"))
+    video = add_media(music, make_video(tmp_path / "dance.mp4"))
+    return {
+        "collections": collections,
+        "pattern": pattern,
+        "recording": recording,
+        "music": music,
+        "image": image,
+        "audio": audio,
+        "video": video,
+    }
