@@ -39,9 +39,13 @@ def probe_image(path: Path) -> dict:
             _("The image is %(w)d × %(h)d pixels, over the limit of %(max)d megapixels.")
             % {"w": width, "h": height, "max": MAX_PIXELS // 1_000_000}
         )
+    orientation = image.get("orientation") if image.get_typeof("orientation") else 1
     info = {
         "width": width,
         "height": height,
+        #: As shown: EXIF orientations 5–8 turn the picture a quarter.
+        "display_width": height if orientation in (5, 6, 7, 8) else width,
+        "display_height": width if orientation in (5, 6, 7, 8) else height,
         "bands": image.bands,
         "interpretation": str(image.interpretation),
         "has_icc_profile": image.get_typeof("icc-profile-data") != 0,

@@ -121,7 +121,10 @@ def image_derivatives(asset: MediaAsset, src: Path, workdir: Path, progress: Pro
             height=image.height,
         )  # fmt: skip
         progress(10 + 80 * (n + 1) // steps)
-    width, height = asset.original.probe.get("width"), asset.original.probe.get("height")
+    probe = asset.original.probe
+    # Pyramid and tiles are made after autorotation: record the size as shown.
+    width = probe.get("display_width", probe.get("width"))
+    height = probe.get("display_height", probe.get("height"))
     try:
         pyramid = make_pyramid(src, workdir / "pyramid.tif")
         save_derivative(asset, "pyramid", pyramid, "image/tiff", width=width, height=height)

@@ -427,3 +427,14 @@ def test_the_validate_command_checks_every_public_document(archive, capsys):
     checked = int(out.split(" documents checked")[0].split()[-1])
     assert checked >= 6  # three collections and the three media items
     assert ", 0 failed" in out
+
+
+def test_the_pipeline_records_a_sideways_photo_at_its_shown_size(archive, tmp_path):
+    image = pyvips.Image.new_from_file(str(make_test_image(tmp_path / "raw2.jpg", 600, 400)))
+    image = image.copy()
+    image.set_type(pyvips.GValue.gint_type, "orientation", 6)
+    image.jpegsave(str(tmp_path / "sideways2.jpg"), Q=90)
+    asset = add_media(archive["pattern"], tmp_path / "sideways2.jpg")
+    for name in ("pyramid", "tiles"):
+        d = asset.derivatives.get(name=name)
+        assert (d.width, d.height) == (400, 600), name
