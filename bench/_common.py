@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = REPO / ".venv" / "bin" / "python"
 MANAGE = REPO / "manage.py"
-CACHE = Path(os.environ.get("MHA_BENCH_CACHE", "/tmp/mha-bench"))
+CACHE = Path(os.environ.get("MHA_BENCH_CACHE", "/tmp/mha-bench"))  # noqa: S108 (a cache)
 
 #: Service variables a developer may have exported (``scripts/services.sh env``): a benchmark
 #: runs on the embedded defaults unless it sets one of these on purpose.
@@ -59,7 +59,8 @@ def print_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[obje
 
     def line(r: Sequence[str]) -> str:
         return "  ".join(
-            (c.ljust(w) if i == 0 else c.rjust(w)) for i, (c, w) in enumerate(zip(r, widths))
+            (c.ljust(w) if i == 0 else c.rjust(w))
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
         )
 
     print()

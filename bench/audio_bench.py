@@ -15,8 +15,8 @@ The peer is what a sysadmin would type, run sequentially:
     ffmpeg -i in.wav -ac 1 -ar 8000 -f s16le peaks.pcm
 
 (each with ``-nostdin -hide_banner -loglevel error -y``). 3 runs each, alternated (1 with
---quick; ``--minutes M --runs N`` override either). Target <= 1.15x. Also reported, once: ``manage.py ingest --wait`` (checksum,
-storage, probe and derivatives) of the same file.
+--quick; ``--minutes M --runs N`` override either). Target <= 1.15x. Also reported, once:
+``manage.py ingest --wait`` (checksum, storage, probe and derivatives) of the same file.
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ def one_run(base: Project, backend: str, images: list[Path], label: str,
         n = len(images)
         if queued.get("queued", 0) != n:
             raise SystemExit(f"{backend}: expected {n} queued assets after ingest, got {queued}")
-        logs = [open(project.root / f"worker{i}.log", "wb") for i in range(WORKERS)]
+        logs = [open(project.root / f"worker{i}.log", "wb") for i in range(WORKERS)]  # noqa: SIM115
         start = time.perf_counter()
         procs = [
             subprocess.Popen(

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import subprocess
@@ -129,10 +130,8 @@ def part_b(project: Project, force_steps: bool) -> None:
     cmd = project.manage_cmd("ingest", str(src), "--collection", "embroidery", "--wait", "--json")
     rss, wall, result = rss_and_wall(cmd, cwd=REPO, env=project.env)
     status = "?"
-    try:
+    with contextlib.suppress(ValueError, IndexError, KeyError):
         status = json.loads(result.stdout.strip().splitlines()[-1])["status"]
-    except (ValueError, IndexError, KeyError):
-        pass
     if result.returncode != 0 or status != "ok":
         print(result.stdout[-2000:], result.stderr[-3000:])
     print_table(

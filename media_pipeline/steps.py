@@ -34,7 +34,8 @@ from .specs import (
 
 log = logging.getLogger(__name__)
 FFMPEG_TIMEOUT = 6 * 3600
-WAVEFORM = "aformat=channel_layouts=mono,showwavespic=s=1200x160:scale=sqrt:colors=0x8a2b1f"
+WAVEFORM_SIZE = (1200, 160)
+WAVEFORM_COLOUR = (138, 43, 31)
 Progress = Callable[[int], None]
 
 
@@ -140,17 +141,17 @@ def audio_derivatives(asset: MediaAsset, src: Path, workdir: Path, progress: Pro
     outs = [workdir / f"{spec['name']}.{spec['ext']}" for spec in AUDIO_SPECS]
     pcm, png = workdir / "peaks.pcm", workdir / "waveform.png"
     n = len(AUDIO_SPECS)
+    # The waveform PNG is drawn from the 8 kHz PCM afterwards, not by ffmpeg's showwavespic,
+    # which holds the whole decoded signal in memory (~10 MB a minute: 2 GB for 3 hours).
     graph = (
-        f"[0:a:0]asplit=3[norm][raw][wav];[norm]{LOUDNORM},aresample=48000,"
+        f"[0:a:0]asplit=2[norm][raw];[norm]{LOUDNORM},aresample=48000,"
         f"asplit={n}{''.join(f'[o{i}]' for i in range(n))};"
-        f"[raw]aformat=sample_fmts=s16:channel_layouts=mono,aresample={PEAKS_RATE}[peaks];"
-        f"[wav]{WAVEFORM}[wave]"
+        f"[raw]aformat=sample_fmts=s16:channel_layouts=mono,aresample={PEAKS_RATE}[peaks]"
     )
     cmd = ["ffmpeg", *ffmpeg_input_args(src), "-filter_complex", graph, "-map_metadata", "-1"]
     for i, (spec, out) in enumerate(zip(AUDIO_SPECS, outs, strict=True)):
         cmd += ["-map", f"[o{i}]", *spec["args"], "-y", str(out)]
     cmd += ["-map", "[peaks]", "-f", "s16le", "-acodec", "pcm_s16le", "-y", str(pcm)]
-    cmd += ["-map", "[wave]", "-frames:v", "1", "-update", "1", "-y", str(png)]
     run(cmd)
     progress(70)
     for spec, out in zip(AUDIO_SPECS, outs, strict=True):
@@ -171,8 +172,25 @@ def audio_derivatives(asset: MediaAsset, src: Path, workdir: Path, progress: Pro
         )  # fmt: skip
     )
     save_derivative(asset, "peaks", peaks_path, "application/json")
-    save_derivative(asset, "waveform", png, "image/png", width=1200, height=160)
+    draw_waveform(read_peaks(pcm, WAVEFORM_SIZE[0])[0], png)
+    save_derivative(asset, "waveform", png, "image/png", width=WAVEFORM_SIZE[0],
+                    height=WAVEFORM_SIZE[1])  # fmt: skip
     return duration
+
+
+def draw_waveform(peaks: list[float], out: Path) -> Path:
+    """A mirrored bar per pixel column, square-root scaled so quiet speech stays visible."""
+    from PIL import Image, ImageDraw
+
+    width, height = WAVEFORM_SIZE
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    middle = height / 2
+    for x, peak in enumerate(peaks[:width]):
+        half = max(1.0, (peak**0.5) * (middle - 1))
+        draw.line([(x, middle - half), (x, middle + half)], fill=WAVEFORM_COLOUR)
+    image.save(out, optimize=True)
+    return out
 
 
 def read_peaks(pcm: Path, buckets: int) -> tuple[list[float], int]:
