@@ -18,6 +18,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("assets/<int:asset_id>/<str:name>", asset_file, name="asset-file"),
+    path("api/v1/search", search_views.api_search, name="api-search"),
+    path("api/v1/search/suggest", search_views.api_suggest, name="api-search-suggest"),
 ]
 
 urlpatterns += i18n_patterns(
