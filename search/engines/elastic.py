@@ -284,6 +284,7 @@ class ElasticEngine(Engine):
         return self._bulk(self.alias, docs)
 
     def refresh(self) -> None:
+        self.ensure_index()
         self._call(self.client.indices.refresh, index=self.alias)
 
     def delete(self, item_id: int) -> None:
