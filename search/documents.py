@@ -222,9 +222,10 @@ def suggestions(doc: dict) -> list[str]:
 
 
 def pinyin_of(doc: dict) -> str:
-    """Pinyin of the Chinese text, for visitors who type ``hudie`` for 蝴蝶."""
+    """Pinyin of the short Chinese names (title, terms, places, people), for visitors who
+    type ``hudie`` for 蝴蝶. Long prose is left out: it would bloat the index for little."""
     zh = [doc["title_zh"], *[t for term in doc["terms"] for t in term["zh"]]]
-    zh += doc["place"]["zh"] + [doc["description_zh"]]
+    zh += doc["place"]["zh"] + doc["people"]
     return text.pinyin_text(" ".join(x for x in zh if x))
 
 

@@ -37,6 +37,8 @@ LATIN_WORD = re.compile(r"[a-z0-9]+")
 
 def fold(text: str) -> str:
     """Lowercase and strip accents and tone marks from Latin letters."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFKC", stripped).lower()
@@ -60,7 +62,7 @@ def _pinyin(run: str) -> tuple[str, ...]:
     return tuple(s for s in lazy_pinyin(run) if LATIN_WORD.fullmatch(s))
 
 
-def pinyin_tokens(text: str, longest: int = 4) -> list[str]:
+def pinyin_tokens(text: str, longest: int = 3) -> list[str]:
     """Joined pinyin syllable n-grams of every CJK run: 蝴蝶 → hu, die, hudie."""
     out: list[str] = []
     for run in CJK_RUN.findall(text or ""):
@@ -75,14 +77,19 @@ def pinyin_text(text: str) -> str:
     return " ".join(pinyin_tokens(text))
 
 
+def encoded(tokens: list[str]) -> str:
+    """Distinct tokens, encoded, space-separated: what the engines' token fields hold."""
+    return " ".join(encode_token(t) for t in dict.fromkeys(tokens))
+
+
 def cjk_tokens(run: str) -> list[str]:
     """Unigrams and bigrams of a CJK run (what the database engine indexes)."""
     chars = list(run)
     return chars + [a + b for a, b in zip(chars, chars[1:], strict=False)]
 
 
-def index_tokens(text: str) -> list[str]:
-    """Every token the database engine indexes for ``text``."""
+def index_tokens(text: str, pinyin: bool = True) -> list[str]:
+    """Every token indexed for ``text`` (pinyin n-grams only when ``pinyin``)."""
     out: list[str] = []
     for word in WORD.findall(fold(text or "")):
         if is_cjk(word):
@@ -92,7 +99,8 @@ def index_tokens(text: str) -> list[str]:
             t = toneless(word)
             if t != word:
                 out.append(t)
-    out.extend(pinyin_tokens(text))
+    if pinyin:
+        out.extend(pinyin_tokens(text))
     return out
 
 
@@ -133,6 +141,7 @@ def clean_query(raw: str | None) -> str:
     return " ".join(t.text for t in parse_query(raw))
 
 
+@lru_cache(maxsize=65536)
 def encode_token(token: str) -> str:
     """A token as plain ASCII, so SQLite's and PostgreSQL's tokenizers keep it whole
     whatever their locale: non-ASCII tokens become ``x`` + hex code points."""

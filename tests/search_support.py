@@ -51,7 +51,9 @@ def configure(settings, name: str) -> engines.Engine:
 def corpus() -> dict:
     """Items at every access level, sharing words so leaks would show."""
     home, collections = factories.site_tree()
-    county = Place.objects.create(slug="leishan", label_zh="雷山县", label_en="Leishan", kind="county")
+    county = Place.objects.create(
+        slug="leishan", label_zh="雷山县", label_en="Leishan", kind="county"
+    )
     village = Place.objects.create(
         slug="xijiang", label_zh="西江", label_en="Xijiang", kind="village", broader=county
     )
@@ -102,7 +104,10 @@ def corpus() -> dict:
             "community", "社区绣片 蝴蝶", "Community panel quillet butterfly", [butterfly]
         ),
         "restricted": pattern(
-            "restricted", "秘密老虎 蝴蝶", "Secret tiger vexholm butterfly", [tiger, butterfly],
+            "restricted",
+            "秘密老虎 蝴蝶",
+            "Secret tiger vexholm butterfly",
+            [tiger, butterfly],
             year_from=1850,
         ),  # fmt: skip
         "draft": pattern("public", "草稿 蝴蝶", "Draft panel draftonly butterfly", [butterfly]),

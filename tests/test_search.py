@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from search import engines, indexing
+from search import engines
 from search.engines import Access, SearchQuery
 from tests import search_support as support
 
@@ -43,7 +43,9 @@ def _ids(result):
 
 
 # --- finding things --------------------------------------------------------------------
-@pytest.mark.parametrize("words", ["蝴蝶", "butterfly", "bangx lief", "bang lie", "hudie", "蝴蝶妈妈"])
+@pytest.mark.parametrize(
+    "words", ["蝴蝶", "butterfly", "bangx lief", "bang lie", "hudie", "蝴蝶妈妈"]
+)
 def test_butterfly_in_chinese_english_miao_and_pinyin_finds_the_motif(engine, world, words):
     public = world["items"]["public"]
     result = _search(engine, raw=words)
@@ -105,9 +107,7 @@ def test_each_audience_finds_exactly_what_it_may_see(engine, world, audience):
 
 
 @pytest.mark.parametrize("audience", ["anonymous", "registered", "member"])
-def test_hidden_material_leaks_no_hit_facet_count_highlight_or_suggestion(
-    engine, world, audience
-):
+def test_hidden_material_leaks_no_hit_facet_count_highlight_or_suggestion(engine, world, audience):
     user = world["users"][audience]
     access = Access.for_user(user)
     everything = _search(engine, user=user, raw="")
@@ -141,7 +141,9 @@ def test_the_api_and_page_apply_the_same_access(engine, world, client):
     assert body["total"] == 1
     client.logout()
     page = client.get("/search/", {"q": "vexholm"}).content.decode()
-    assert "Secret tiger" not in page and "vexholm" not in page.split("<main")[1].split('name="q"')[0]
+    assert (
+        "Secret tiger" not in page and "vexholm" not in page.split("<main")[1].split('name="q"')[0]
+    )
 
 
 # --- the JSON contract ------------------------------------------------------------------
@@ -157,9 +159,10 @@ def test_the_api_answers_the_design_contract(engine, world, client):
     assert motif["butterfly-mother"]["label"].startswith("蝴蝶妈妈")
     narrowed = client.get("/api/v1/search", {"q": "butterfly", "type": "recording"}).json()
     assert [r["type"] for r in narrowed["results"]] == ["recording"]
-    assert narrowed["results"][0]["transcript"] is None or "start" in narrowed["results"][0][
-        "transcript"
-    ]
+    assert (
+        narrowed["results"][0]["transcript"] is None
+        or "start" in narrowed["results"][0]["transcript"]
+    )
 
 
 def test_the_page_shows_facets_with_counts_and_highlights(engine, world, client):

@@ -56,9 +56,7 @@ def _draft(collections, **kw) -> EmbroideryPatternPage:
     return page
 
 
-def test_publish_unpublish_and_delete_update_the_index(
-    engine, django_capture_on_commit_callbacks
-):
+def test_publish_unpublish_and_delete_update_the_index(engine, django_capture_on_commit_callbacks):
     _, collections = factories.site_tree()
     page = _draft(collections, title_en="Glimmerfrog panel")
     assert page.pk not in _found(engine, "glimmerfrog")
@@ -84,7 +82,9 @@ def test_a_renamed_vocabulary_label_reindexes_its_items_in_the_background(
 ):
     _, collections = factories.site_tree()
     parent = Motif.objects.create(slug="bird", label_zh="鸟", label_en="Bird")
-    child = Motif.objects.create(slug="jiyu", label_zh="鹡宇鸟", label_en="Jiyu bird", broader=parent)
+    child = Motif.objects.create(
+        slug="jiyu", label_zh="鹡宇鸟", label_en="Jiyu bird", broader=parent
+    )
     page = _draft(collections)
     page.motifs.set([child])
     with django_capture_on_commit_callbacks(execute=True):

@@ -40,8 +40,9 @@ def access_q(access: Access) -> Q:
 
 def body_of(doc: dict) -> str:
     parts = documents.all_text(doc)
-    tokens = text.index_tokens(" ".join(parts.values()))
-    return " ".join(text.encode_token(t) for t in tokens)
+    tokens = text.index_tokens(" ".join(parts.values()), pinyin=False)
+    tokens += documents.pinyin_of(doc).split()
+    return text.encoded(tokens)
 
 
 def _term_alternatives(term: text.Term, prefix: bool) -> list[tuple[str, bool]]:

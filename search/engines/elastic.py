@@ -101,8 +101,9 @@ def access_filter(access: Access) -> dict | None:
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
-def _term_clause(field: str, term: text.Term, last: bool) -> dict:
-    """One query word against one token field: exact, toneless, fuzzy, or prefix if last."""
+def _term_clause(field: str, term: text.Term, last: bool, loose: bool = True) -> dict:
+    """One query word against one token field: exact or toneless; when ``loose`` (the
+    clause that decides what matches) also fuzzy, and a prefix for the last word."""
     if term.cjk:
         return {
             "bool": {"filter": [{"term": {field: text.encode_token(g)}} for g in term.bigrams()]}
@@ -112,7 +113,7 @@ def _term_clause(field: str, term: text.Term, last: bool) -> dict:
     t = text.toneless(word)
     if t != word:
         should.append({"term": {field: text.encode_token(t)}})
-    if word.isascii() and word.isalpha() and len(word) >= 4:
+    if loose and word.isascii() and word.isalpha() and len(word) >= 4:
         # Typo tolerance on Latin words only; prefix_length keeps the expansion small.
         should.append(
             {
@@ -126,7 +127,7 @@ def _term_clause(field: str, term: text.Term, last: bool) -> dict:
                 }
             }
         )
-    if last and word.isascii() and len(word) >= 2:
+    if loose and last and word.isascii() and len(word) >= 2:
         should.append({"prefix": {field: {"value": word}}})
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
@@ -222,7 +223,6 @@ class ElasticEngine(Engine):
             )
 
     def _source(self, doc: dict) -> dict:
-        parts = documents.all_text(doc)
         title_text = " ".join(
             [doc["title_zh"], doc["title_en"], doc["title_hmn"]]
             + [label for t in doc["terms"] for lang in ("zh", "en", "hmn") for label in t[lang]]
@@ -230,22 +230,20 @@ class ElasticEngine(Engine):
         cues = [
             {
                 **c,
-                "tokens": " ".join(
-                    text.encode_token(t)
-                    for t in text.index_tokens(
-                        " ".join([c["text_hmn"], c["text_zh"], c["text_en"]])
+                "tokens": text.encoded(
+                    text.index_tokens(
+                        " ".join([c["text_hmn"], c["text_zh"], c["text_en"]]), pinyin=False
                     )
                 ),
             }
             for c in doc["cues"]
         ]
-        del parts
         return {
             **doc,
             "cues": cues,
             "sort_title": (doc["title_en"] or doc["title_zh"] or "")[:255],
             "tokens": body_of(doc),
-            "title_tokens": " ".join(text.encode_token(t) for t in text.index_tokens(title_text)),
+            "title_tokens": text.encoded(text.index_tokens(title_text, pinyin=False)),
         }
 
     def _actions(self, index: str, docs: Iterable[dict]):
@@ -278,10 +276,30 @@ class ElasticEngine(Engine):
         self.ensure_index()
         return self._bulk(self.alias, docs, refresh=True)
 
-    def bulk_fast(self, docs: Iterable[dict]) -> int:
-        """Bulk without refreshing (benchmarks, rebuilds)."""
+    def bulk_fast(self, docs: Iterable[dict], threads: int = 2) -> int:
+        """Bulk without refreshing, the client preparing one batch while the server
+        indexes another (rebuilds, benchmarks)."""
         self.ensure_index()
-        return self._bulk(self.alias, docs)
+        if self.flavour == "elasticsearch":
+            from elasticsearch.helpers import parallel_bulk
+        else:
+            from opensearchpy.helpers import parallel_bulk
+        n = 0
+        for ok, info in self._call(
+            lambda: list(
+                parallel_bulk(
+                    self.client,
+                    self._actions(self.alias, docs),
+                    thread_count=threads,
+                    chunk_size=500,
+                    raise_on_error=False,
+                )
+            )
+        ):
+            if not ok:
+                raise RuntimeError(f"document refused: {info}")
+            n += 1
+        return n
 
     def refresh(self) -> None:
         self.ensure_index()
@@ -351,7 +369,8 @@ class ElasticEngine(Engine):
                 {
                     "bool": {
                         "must": [
-                            _term_clause("title_tokens", t, i == last) for i, t in enumerate(terms)
+                            _term_clause("title_tokens", t, i == last, loose=False)
+                            for i, t in enumerate(terms)
                         ],
                         "boost": 3,
                     }
@@ -365,7 +384,7 @@ class ElasticEngine(Engine):
                         "query": {
                             "bool": {
                                 "should": [
-                                    _term_clause("cues.tokens", t, i == last)
+                                    _term_clause("cues.tokens", t, i == last, loose=False)
                                     for i, t in enumerate(terms)
                                 ],
                                 "minimum_should_match": 1,
