@@ -197,6 +197,7 @@ class DatabaseEngine(Engine):
                     "doc_id"
                 )
             )
+        base = qs  # access and facet filters, before the text: the ranked query joins it
         match = self._match(query.terms)
         if match is None and query.raw.strip() and not query.terms:
             # Only punctuation or syntax was typed: nothing matches, nothing is guessed.
@@ -222,7 +223,7 @@ class DatabaseEngine(Engine):
         last_page = max(1, -(-total // query.per_page))
         page = min(query.page, last_page)
         offset = (page - 1) * query.per_page
-        ids = self._page_ids(qs, query, match, offset)
+        ids = self._page_ids(qs, base, query, match, offset) if total else []
         by_id = {d.item_id: d for d in SearchDocument.objects.filter(item_id__in=ids)}
         hits = []
         for item_id in ids:
@@ -243,7 +244,7 @@ class DatabaseEngine(Engine):
             engine=self.name,
         )
 
-    def _page_ids(self, qs, query: SearchQuery, match, offset: int) -> list[int]:
+    def _page_ids(self, qs, base, query: SearchQuery, match, offset: int) -> list[int]:
         limit = query.per_page
         order = {
             "newest": ("-published", "-item_id"),
@@ -255,20 +256,26 @@ class DatabaseEngine(Engine):
             return list(
                 qs.order_by(*order).values_list("item_id", flat=True)[offset : offset + limit]
             )
-        inner_sql, inner_params = qs.values("item_id").query.sql_with_params()
+        # Rank inside the full-text index, restricted to the rows the access and facet
+        # filters admit (a plain, uncorrelated subquery the database evaluates once).
+        inner_sql, inner_params = base.values("item_id").query.sql_with_params()
         with connection.cursor() as cursor:
             if self.vendor == "sqlite":
+                # CROSS JOIN keeps FTS5 as the outer loop: a rowid constraint on the FTS
+                # table would make it re-run the MATCH once per candidate row.
                 cursor.execute(
-                    f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
-                    f"AND rowid IN ({inner_sql}) ORDER BY rank LIMIT %s OFFSET %s",
+                    f"SELECT f.rowid FROM {FTS_TABLE} AS f CROSS JOIN {DOC_TABLE} AS d "  # noqa: S608
+                    f"ON d.item_id = f.rowid WHERE f.{FTS_TABLE} MATCH %s "
+                    f"AND d.item_id IN ({inner_sql}) ORDER BY f.rank LIMIT %s OFFSET %s",
                     [*match[1], *inner_params, limit, offset],
                 )
             elif self.vendor == "postgresql":
                 cursor.execute(
                     f"SELECT item_id FROM {DOC_TABLE} WHERE item_id IN ({inner_sql}) "  # noqa: S608
+                    "AND tsv @@ to_tsquery('simple', %s) "
                     "ORDER BY ts_rank(tsv, to_tsquery('simple', %s)) DESC, item_id "
                     "LIMIT %s OFFSET %s",
-                    [*inner_params, *match[1], limit, offset],
+                    [*inner_params, *match[1], *match[1], limit, offset],
                 )
             else:
                 return list(
