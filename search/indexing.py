@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
 from . import documents, engines
 from .models import PendingIndexOp
@@ -103,8 +104,12 @@ def rebuild(engine=None, progress=None) -> int:
         targets.append(engines.database_engine())
     n = 0
     for target in targets:
+        started = timezone.now()
         docs = (documents.build(page) for page in documents.live_items().iterator(chunk_size=200))
         n = target.rebuild(docs, progress=progress)
+        # Items published while the new index was filling went to the old one: add them.
+        late = documents.live_items().filter(last_published_at__gte=started)
+        target.bulk(documents.build(page) for page in late)
     if engine is None:
         PendingIndexOp.objects.all().delete()
     return n

@@ -66,6 +66,25 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def facet_labels(name: str, values: list[str]) -> dict[str, str]:
+    """Labels for many values of one facet, with one query for a vocabulary facet."""
+    if name in TERM_FACETS and values:
+        model = apps.get_model("vocabularies", TERM_FACETS[name])
+        out = {}
+        for term in model.objects.filter(slug__in=values):
+            label = localized(term, "label") or term.label_zh
+            if term.label_hmn and term.label_hmn != label:
+                label = f"{label} · {term.label_hmn}"
+            out[term.slug] = label
+        return {v: out.get(v, v) for v in values}
+    if name == "collection" and values:
+        from archive.items.models import CollectionPage
+
+        pages = {p.slug: p.display_title for p in CollectionPage.objects.filter(slug__in=values)}
+        return {v: pages.get(v, v) for v in values}
+    return {v: facet_label(name, v) for v in values}
+
+
 def facet_label(name: str, value: str) -> str:
     if name in TERM_FACETS:
         return _term_label(TERM_FACETS[name], value)

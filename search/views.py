@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from . import engines
 from .documents import FACETS
 from .engines import Access, EngineUnavailable, SearchQuery, SearchResult
-from .labels import facet_label, facet_title, type_label
+from .labels import facet_labels, facet_title, type_label
 
 log = logging.getLogger(__name__)
 
@@ -120,13 +120,13 @@ def present(result: SearchResult) -> dict:
                 "url": f"{url}#t={second}",
             }
         hits.append(entry)
-    facets = {
-        name: [
-            {"value": value, "label": facet_label(name, value), "count": count}
-            for value, count in result.facets.get(name, [])
+    facets = {}
+    for name in FACETS:
+        buckets = result.facets.get(name, [])
+        labels = facet_labels(name, [value for value, _count in buckets])
+        facets[name] = [
+            {"value": value, "label": labels[value], "count": count} for value, count in buckets
         ]
-        for name in FACETS
-    }
     return {"hits": hits, "facets": facets}
 
 
