@@ -235,3 +235,12 @@ def test_reindex_swaps_the_alias_to_a_new_version_and_drops_the_old(real_engine)
     assert len(first) == 1 and len(second) == 1 and first != second
     assert second[0].startswith(f"{real_engine.alias}-v")
     assert data["items"]["public"].pk in _ids(_search(real_engine, raw="蝴蝶"))
+
+
+def test_the_suggest_api_offers_only_what_the_visitor_may_see(engine, world, client):
+    url = "/api/v1/search/suggest"
+    assert any("Butterfly" in s for s in client.get(url, {"q": "butterf"}).json()["suggestions"])
+    assert not any("Tiger" in s for s in client.get(url, {"q": "tig"}).json()["suggestions"])
+    client.force_login(world["users"]["curator"])
+    assert any("Tiger" in s for s in client.get(url, {"q": "tig"}).json()["suggestions"])
+    assert client.get(url, {"q": '"/*~:' * 100}).status_code == 200
