@@ -3,10 +3,12 @@
 One module for both: the request bodies are the common subset of the two query DSLs.
 Analysis does not depend on server plugins: the ``tokens`` field holds the same
 Python-made tokens as the database engine (CJK bigrams, pinyin, folded and toneless Latin),
-read by the built-in ``standard`` analyzer that every distribution ships. Where
-analysis-common is installed (OpenSearch here), the natural-language fields also get
-``cjk_bigram`` / ``asciifolding`` analyzers for nicer highlighting; where it is missing
-(Elasticsearch's integration-test node), index creation falls back to ``standard``.
+read by the built-in ``standard`` analyzer that every distribution ships; matching uses
+that field only, so results are the same on every node. Where analysis-common is installed
+(OpenSearch here), the natural-language fields are also analysed with ``cjk_bigram`` /
+``asciifolding`` (for ad-hoc queries by operators); where it is missing (Elasticsearch's
+integration-test node), index creation falls back to ``standard``. Highlights are made in
+Python (``search.highlight``) from the documents the access-filtered query returned.
 
 Indexes are versioned (``<prefix>-items-v<timestamp>``) behind the alias
 ``<prefix>-items``; a rebuild fills a new index and swaps the alias in one atomic call.
