@@ -22,6 +22,10 @@ services:        ## start PostgreSQL, Redis and OpenSearch on 127.0.0.1
 services-down:
 	scripts/services.sh down
 
+bench:           ## search benchmark: OpenSearch/Elasticsearch at 100k items, database at 10k
+	scripts/services.sh up opensearch elasticsearch && eval "$$(scripts/services.sh env)" && \
+	.venv/bin/python bench/search_bench.py
+
 messages:        ## refresh the translation catalogues after changing user-facing text
 	.venv/bin/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --no-obsolete
 

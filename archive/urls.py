@@ -19,6 +19,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("assets/<int:asset_id>/<str:name>", asset_file, name="asset-file"),
     path("", include("archive.iiif.urls")),
+    path("api/v1/search", search_views.api_search, name="api-search"),
+    path("api/v1/search/suggest", search_views.api_suggest, name="api-search-suggest"),
 ]
 
 urlpatterns += i18n_patterns(

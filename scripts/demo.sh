@@ -9,6 +9,7 @@ export DJANGO_SETTINGS_MODULE=archive.settings.dev
 PY=.venv/bin/python
 $PY manage.py migrate --no-input -v0
 $PY manage.py load_demo
+$PY manage.py search_reindex
 $PY manage.py ensure_demo_admin
 # The task worker makes derivatives of everything curators upload while the demo runs.
 $PY manage.py db_worker --queue-name default,media >var/worker.log 2>&1 &

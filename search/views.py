@@ -1,23 +1,231 @@
-"""The search page. Every hit passes through the access policy before the engine counts it."""
+"""``/search/`` (HTML) and ``/api/v1/search`` (JSON, the DESIGN.md contract).
+
+Thin views: the query is parsed into words (never engine syntax), the visitor's ACCESS is
+handed to the engine, which filters before it counts, ranks, highlights or suggests. When
+the configured engine does not answer, the database engine answers instead and the page
+says so.
+"""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+import logging
+
+from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
-from archive.access import policy
+from . import engines
+from .documents import FACETS
+from .engines import Access, EngineUnavailable, SearchQuery, SearchResult
+from .labels import facet_labels, facet_title, type_label
 
-MAX_QUERY_LENGTH = 200
+log = logging.getLogger(__name__)
 
 
+def _int(value: str | None, default: int = 1) -> int:
+    try:
+        return int(str(value)[:12])
+    except (TypeError, ValueError):
+        return default
+
+
+def parse_request(request) -> SearchQuery:
+    get = request.GET
+    filters = {name: [v[:80] for v in get.getlist(name)] for name in FACETS if name in get}
+    return SearchQuery(
+        raw=(get.get("q") or "")[:2000],
+        filters=filters,
+        sort=get.get("sort") or "relevance",
+        page=_int(get.get("page")),
+        access=Access.for_user(request.user),
+    )
+
+
+def run(query: SearchQuery) -> SearchResult:
+    engine = engines.get_engine()
+    try:
+        result = engine.search(query)
+    except EngineUnavailable as exc:
+        log.warning("search engine unavailable, answering from the database: %s", exc)
+        result = engines.database_engine().search(query)
+        result.degraded = True
+        return result
+    if engine.name != "database":
+        _catch_up_if_needed()
+    return result
+
+
+def _catch_up_if_needed() -> None:
+    """The engine answers: if index work is waiting from when it was down, send it."""
+    from .models import PendingIndexOp
+    from .tasks import catch_up_task
+
+    if PendingIndexOp.objects.exists():
+        catch_up_task.enqueue()
+
+
+def _localized_url(path: str) -> str:
+    lang = translation.get_language() or settings.LANGUAGE_CODE
+    if lang.lower() == settings.LANGUAGE_CODE.lower() or not path.startswith("/"):
+        return path
+    return f"/{lang}{path}"
+
+
+def _pick(doc: dict, marks: dict, field: str) -> tuple[str, str | None]:
+    """(plain text, highlighted html) for a field, in the visitor's language first."""
+    lang = (translation.get_language() or "zh").split("-")[0]
+    order = ["en", "zh", "hmn"] if lang == "en" else ["zh", "en", "hmn"]
+    for code in order:
+        if doc.get(f"{field}_{code}"):
+            return doc[f"{field}_{code}"], marks.get(f"{field}_{code}")
+    return "", None
+
+
+def present(result: SearchResult) -> dict:
+    hits = []
+    for hit in result.hits:
+        doc = hit.doc
+        title, title_html = _pick(doc, hit.highlight, "title")
+        desc, desc_html = _pick(doc, hit.highlight, "description")
+        if not desc_html:
+            desc_html = next(
+                (v for k, v in hit.highlight.items() if k.startswith("description")), None
+            )
+        url = _localized_url(doc["url"])
+        entry = {
+            "id": hit.id,
+            "title": title,
+            "title_html": title_html,
+            "title_hmn": doc.get("title_hmn") or "",
+            "identifier": doc.get("identifier"),
+            "url": url,
+            "type": doc["type"],
+            "type_label": type_label(doc["type"]),
+            "collection": doc.get("collection"),
+            "year": doc.get("year"),
+            "snippet_html": desc_html,
+            "snippet": desc[:200],
+            "cue": None,
+        }
+        if hit.cue:
+            second = int(hit.cue["start"])
+            entry["cue"] = {
+                "start": hit.cue["start"],
+                "second": second,
+                "time": f"{second // 60}:{second % 60:02d}",
+                "text_html": hit.cue.get("text"),
+                "url": f"{url}#t={second}",
+            }
+        hits.append(entry)
+    facets = {}
+    for name in FACETS:
+        buckets = result.facets.get(name, [])
+        labels = facet_labels(name, [value for value, _count in buckets])
+        facets[name] = [
+            {"value": value, "label": labels[value], "count": count} for value, count in buckets
+        ]
+    return {"hits": hits, "facets": facets}
+
+
+def _page_links(request, result: SearchResult) -> dict:
+    def url(page: int) -> str:
+        params = request.GET.copy()
+        params["page"] = str(page)
+        return "?" + params.urlencode()
+
+    return {
+        "previous": url(result.page - 1) if result.page > 1 else None,
+        "next": url(result.page + 1) if result.page < result.pages else None,
+    }
+
+
+def _facet_links(request, facets: dict, query: SearchQuery) -> list[dict]:
+    out = []
+    for name in FACETS:
+        values = []
+        for entry in facets[name]:
+            params = request.GET.copy()
+            params.pop("page", None)
+            chosen = params.getlist(name)
+            selected = entry["value"] in chosen
+            if selected:
+                params.setlist(name, [v for v in chosen if v != entry["value"]])
+            else:
+                params.setlist(name, [*chosen, entry["value"]])
+            values.append({**entry, "selected": selected, "href": "?" + params.urlencode()})
+        if values:
+            out.append({"name": name, "title": facet_title(name), "values": values})
+    return out
+
+
+@require_GET
 def search(request):
-    from archive.items.models import ItemPage
+    query = parse_request(request)
+    searched = bool(query.raw.strip() or query.filters)
+    context = {"query": query.raw.strip()[:200], "searched": searched, "sort": query.sort}
+    if searched:
+        result = run(query)
+        shown = present(result)
+        context.update(
+            result=result,
+            hits=shown["hits"],
+            facets=_facet_links(request, shown["facets"], query),
+            pages=_page_links(request, result),
+            degraded=result.degraded,
+            filters=query.filters,
+        )
+    return render(request, "search/search.html", context)
 
-    query = (request.GET.get("q") or "").strip()[:MAX_QUERY_LENGTH]
-    results = None
-    if query:
-        # Filter first, then search: the engine never sees what the visitor may not.
-        visible = policy.visible_items(ItemPage.objects.all(), request.user)
-        hits = visible.search(query, operator="or")
-        results = Paginator(hits, 20).get_page(request.GET.get("page"))
-    return render(request, "search/search.html", {"query": query, "results": results})
+
+@require_GET
+def api_search(request):
+    query = parse_request(request)
+    result = run(query)
+    shown = present(result)
+    results = [
+        {
+            "title": h["title"],
+            "url": request.build_absolute_uri(h["url"]),
+            "type": h["type"],
+            "identifier": h["identifier"],
+            "collection": h["collection"],
+            "year": h["year"],
+            "highlight": h["title_html"] or h["snippet_html"],
+            "transcript": (
+                {"start": h["cue"]["start"], "url": request.build_absolute_uri(h["cue"]["url"])}
+                if h["cue"]
+                else None
+            ),
+        }
+        for h in shown["hits"]
+    ]
+    body = {
+        "query": query.raw.strip()[:200],
+        "total": result.total,
+        "page": result.page,
+        "pages": result.pages,
+        "per_page": result.per_page,
+        "engine": result.engine,
+        "results": results,
+        "facets": shown["facets"],
+    }
+    if result.degraded:
+        body["notice"] = _("Search is running in reduced mode.")
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def api_suggest(request):
+    prefix = (request.GET.get("q") or "")[:100]
+    access = Access.for_user(request.user)
+    engine = engines.get_engine()
+    try:
+        found = engine.suggest(prefix, access)
+    except EngineUnavailable:
+        found = engines.database_engine().suggest(prefix, access)
+    return JsonResponse(
+        {"query": prefix, "suggestions": found}, json_dumps_params={"ensure_ascii": False}
+    )

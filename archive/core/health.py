@@ -26,14 +26,13 @@ def _database() -> dict:
 
 
 def _search() -> dict:
-    from wagtail.search.backends import get_search_backend
+    from search import engines, indexing
 
-    backend = get_search_backend()
-    # The database backend answers whenever the database does; a real engine is pinged.
-    client = getattr(backend, "es", None) or getattr(backend, "client", None)
-    if client is not None and not client.ping():
-        raise ConnectionError("search engine did not answer ping")
-    return {"engine": type(backend).__module__}
+    engine = engines.get_engine()
+    # The database engine answers whenever the database does; a real engine is pinged.
+    if not engine.ping():
+        raise ConnectionError(f"{engine.name} did not answer ping")
+    return {"engine": engine.name, "pending": indexing.pending()}
 
 
 def _storage() -> dict:

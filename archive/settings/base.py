@@ -207,6 +207,12 @@ else:
 
 # --- search: database full-text by default, Elasticsearch/OpenSearch by URL ---
 MHA_SEARCH_URL = os.environ.get("MHA_SEARCH_URL", "")
+#: ``database`` (embedded default), ``elasticsearch`` (7.17-9) or ``opensearch`` (2-3).
+MHA_SEARCH_ENGINE = os.environ.get(
+    "MHA_SEARCH_ENGINE", "opensearch" if MHA_SEARCH_URL else "database"
+)
+#: Index names are ``<prefix>-items-v<timestamp>`` behind the alias ``<prefix>-items``.
+MHA_SEARCH_INDEX_PREFIX = os.environ.get("MHA_SEARCH_INDEX_PREFIX", "mha")
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": True},
 }

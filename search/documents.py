@@ -1,0 +1,242 @@
+"""One search document per live item, built from the models.
+
+The document is a plain dict every engine understands. It carries:
+
+* the text in Chinese, English and Miao (titles, descriptions, what each kind adds);
+* every vocabulary term with ALL its labels and the labels of its broader terms, so 蝴蝶,
+  "butterfly" and *bangx lief* all find an item with the butterfly motif or its narrower
+  term Butterfly Mother;
+* the place with its township and county, people's names, tags;
+* transcript cues with their start times (a hit inside a recording names the second);
+* facet keys (slugs, never labels: labels are looked up in the visitor's language);
+* the ACCESS fields (``access_level``, ``community_id``), so every engine filters before it
+  counts, highlights or suggests anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+
+from . import text
+
+#: Facets in the order the page shows them. Query parameters carry the same names.
+FACETS = (
+    "collection",
+    "type",
+    "motif",
+    "technique",
+    "dialect",
+    "genre",
+    "village",
+    "period",
+    "licence",
+)
+#: Facet name → the vocabulary model behind it (labels come from there).
+TERM_FACETS = {
+    "motif": "Motif",
+    "technique": "Technique",
+    "dialect": "Dialect",
+    "genre": "Genre",
+    "village": "Place",
+}
+#: Item kind (model name) → ``type`` facet key.
+ITEM_TYPES = {
+    "embroiderypatternpage": "embroidery",
+    "recordingpage": "recording",
+    "musicpiecepage": "music",
+}
+LANGS = ("zh", "en", "hmn")
+
+
+def period_key(year: int | None) -> str | None:
+    """Decades from 1900 on (``1950s``), centuries before (``c19`` = the 19th century)."""
+    if not year:
+        return None
+    if year >= 1900:
+        return f"{year // 10 * 10}s"
+    return f"c{(year - 1) // 100 + 1}"
+
+
+def _labels(term: Any, with_broader: bool = True) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {lang: [] for lang in LANGS}
+    nodes = [term, *(term.ancestors() if with_broader else [])]
+    for node in nodes:
+        for lang in LANGS:
+            value = getattr(node, f"label_{lang}", "")
+            if value:
+                out[lang].append(value)
+    return out
+
+
+def _term_entry(facet: str, term: Any) -> dict:
+    return {"facet": facet, "slug": term.slug, **_labels(term)}
+
+
+def item_url(page: Any) -> str:
+    """The item's path in the default language (views add ``/en`` for English)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return page.get_url() or page.url_path
+
+
+def build(page: Any) -> dict:
+    """The search document for one item (a specific ``ItemPage`` subclass instance)."""
+    page = page.specific
+    kind = ITEM_TYPES.get(type(page).__name__.lower(), "item")
+    parent = page.get_parent()
+    collection = getattr(parent.specific, "slug", "") if parent else ""
+
+    terms: list[dict] = []
+    facets: dict[str, list[str]] = {name: [] for name in FACETS}
+
+    def add_terms(facet: str | None, values: list) -> None:
+        for term in values:
+            if term is None:
+                continue
+            terms.append(_term_entry(facet or "term", term))
+            if facet in TERM_FACETS:
+                for node in [term, *term.ancestors()]:
+                    if node.slug not in facets[facet]:
+                        facets[facet].append(node.slug)
+
+    extra: dict[str, list[str]] = {lang: [] for lang in LANGS}
+
+    def add_extra(*fields: str) -> None:
+        for field in fields:
+            value = getattr(page, field, "")
+            if value:
+                lang = field.rsplit("_", 1)[1]
+                extra[lang].append(str(value))
+
+    add_extra("date_text_zh", "date_text_en")
+    if kind == "embroidery":
+        add_terms("motif", list(page.motifs.all()))
+        add_terms("technique", list(page.techniques.all()))
+        add_terms(None, list(page.materials.all()))
+        add_terms(None, [page.garment])
+        add_extra("placement_zh", "placement_en", "colours_zh", "colours_en", "meaning_zh")
+        add_extra("meaning_en", "story_zh", "story_en")
+    elif kind == "recording":
+        add_terms("dialect", [page.dialect])
+        add_extra("topic_zh", "topic_en")
+    elif kind == "music":
+        add_terms("genre", [page.genre])
+        add_terms(None, [page.festival])
+        add_terms(None, list(page.instruments.all()))
+        add_extra("lyrics_zh", "lyrics_en")
+
+    place: dict[str, list[str]] = {lang: [] for lang in LANGS}
+    if page.place_id:
+        p = page.place
+        for node in [p, *p.ancestors()]:
+            for lang in LANGS:
+                value = getattr(node, f"label_{lang}", "")
+                if value:
+                    place[lang].append(value)
+        village = p if p.kind == "village" else None
+        if village is not None:
+            facets["village"].append(village.slug)
+
+    people = []
+    for ip in page.people.select_related("person").all():
+        person = ip.person
+        people.extend(v for v in (person.name_zh, person.name_en, person.name_hmn) if v)
+    tags = [t.name for t in page.tags.all()]
+    cues = [
+        {
+            "start": float(c.start),
+            "text_hmn": c.text_hmn,
+            "text_zh": c.text_zh,
+            "text_en": c.text_en,
+        }
+        for c in page.cues.all().order_by("start")
+    ]
+
+    facets["collection"] = [collection] if collection else []
+    facets["type"] = [kind]
+    period = period_key(page.year_from)
+    facets["period"] = [period] if period else []
+    facets["licence"] = [page.licence] if page.licence else []
+
+    published = page.first_published_at or page.latest_revision_created_at
+    return {
+        "id": page.pk,
+        "identifier": page.identifier,
+        "url": item_url(page),
+        "type": kind,
+        "collection": collection,
+        "title_zh": page.title,
+        "title_en": page.title_en,
+        "title_hmn": page.title_hmn,
+        "description_zh": page.description_zh,
+        "description_en": page.description_en,
+        "description_hmn": page.description_hmn,
+        "extra_zh": " ".join(extra["zh"]),
+        "extra_en": " ".join(extra["en"]),
+        "terms": terms,
+        "place": place,
+        "people": people,
+        "tags": tags,
+        "cues": cues,
+        "facets": facets,
+        "year": page.year_from,
+        "published": published.isoformat() if published else None,
+        "access_level": page.access_level,
+        "community_id": page.community_id,
+    }
+
+
+def all_text(doc: dict) -> dict[str, str]:
+    """The document's searchable text by language (used by both engines)."""
+    zh = [doc["title_zh"], doc["description_zh"], doc["extra_zh"]]
+    en = [doc["title_en"], doc["description_en"], doc["extra_en"]]
+    hmn = [doc["title_hmn"], doc["description_hmn"]]
+    for term in doc["terms"]:
+        zh += term["zh"]
+        en += term["en"]
+        hmn += term["hmn"]
+    zh += doc["place"]["zh"]
+    en += doc["place"]["en"]
+    hmn += doc["place"]["hmn"]
+    other = [*doc["people"], *doc["tags"], doc["identifier"]]
+    for cue in doc["cues"]:
+        zh.append(cue["text_zh"])
+        en.append(cue["text_en"])
+        hmn.append(cue["text_hmn"])
+    return {
+        "zh": " ".join(x for x in zh if x),
+        "en": " ".join(x for x in en if x),
+        "hmn": " ".join(x for x in hmn if x),
+        "other": " ".join(x for x in other if x),
+    }
+
+
+def suggestions(doc: dict) -> list[str]:
+    """Short strings an autocomplete may offer from this document."""
+    out = [doc["title_zh"], doc["title_en"], doc["title_hmn"]]
+    for term in doc["terms"]:
+        out += term["zh"][:1] + term["en"][:1] + term["hmn"][:1]
+    return [s for s in dict.fromkeys(out) if s]
+
+
+def pinyin_of(doc: dict) -> str:
+    """Pinyin of the short Chinese names (title, terms, places, people), for visitors who
+    type ``hudie`` for 蝴蝶. Long prose is left out: it would bloat the index for little."""
+    zh = [doc["title_zh"], *[t for term in doc["terms"] for t in term["zh"]]]
+    zh += doc["place"]["zh"] + doc["people"]
+    return text.pinyin_text(" ".join(x for x in zh if x))
+
+
+def live_items():
+    """Every live item, with what building its document needs prefetched."""
+    from archive.items.models import ItemPage
+
+    return (
+        ItemPage.objects.live()
+        .specific()
+        .select_related("place", "community")
+        .prefetch_related("tags", "people__person", "cues")
+        .order_by("pk")
+    )

@@ -1,0 +1,171 @@
+"""The interface every search engine implements, and what a search asks and answers.
+
+An engine indexes the plain-dict documents of ``search.documents`` and answers a
+``SearchQuery``: parsed words (never raw user syntax), facet filters, sort, page, and the
+visitor's ACCESS (``Access``), which the engine applies as a filter before it counts a
+facet, ranks a hit, highlights a fragment or offers a suggestion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from archive.access import policy
+from archive.access.models import AccessLevel
+
+from .. import text
+from ..documents import FACETS
+
+PER_PAGE = 20
+#: Deepest page any engine is asked for (Elasticsearch's default result window is 10,000).
+MAX_PAGE = 10_000 // PER_PAGE
+SORTS = ("relevance", "newest", "oldest", "title")
+
+
+class EngineUnavailable(Exception):
+    """The engine did not answer (down, timed out, refused): search falls back to the
+    database engine and index work is recorded to catch up later."""
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a visitor may see, in the terms the index stores (access_level, community_id)."""
+
+    curator: bool = False
+    signed_in: bool = False
+    communities: frozenset[int] = frozenset()
+
+    @classmethod
+    def for_user(cls, user: Any) -> Access:
+        return cls(
+            curator=policy.is_curator(user),
+            signed_in=bool(user and user.is_authenticated),
+            communities=frozenset(policy.community_ids(user)),
+        )
+
+    def admits(self, level: str, community_id: int | None) -> bool:
+        if self.curator or level == AccessLevel.PUBLIC:
+            return True
+        if level == AccessLevel.REGISTERED:
+            return self.signed_in
+        if level == AccessLevel.COMMUNITY:
+            return community_id is not None and community_id in self.communities
+        return False
+
+
+PUBLIC = Access()
+
+
+@dataclass
+class SearchQuery:
+    raw: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = PER_PAGE
+    access: Access = PUBLIC
+    facets: bool = True
+    highlight: bool = True
+
+    def __post_init__(self) -> None:
+        self.terms = text.parse_query(self.raw)
+        self.filters = {
+            k: [v for v in vs if v][:20] for k, vs in self.filters.items() if k in FACETS
+        }
+        self.filters = {k: vs for k, vs in self.filters.items() if vs}
+        if self.sort not in SORTS:
+            self.sort = "relevance"
+        self.page = max(1, min(int(self.page), MAX_PAGE))
+        self.per_page = max(1, min(int(self.per_page), 100))
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+@dataclass
+class Hit:
+    id: int
+    doc: dict
+    highlight: dict[str, str] = field(default_factory=dict)
+    #: The transcript cue the query matched: {"start": seconds, "text": "... <mark>…"}
+    cue: dict | None = None
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]]
+    page: int
+    per_page: int
+    engine: str
+    degraded: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, min(MAX_PAGE, -(-self.total // self.per_page)))
+
+
+class Engine:
+    """Index and search item documents. Subclasses name themselves in ``name``."""
+
+    name = "base"
+
+    def ping(self) -> bool:
+        raise NotImplementedError
+
+    def index(self, doc: dict) -> None:
+        self.bulk([doc])
+
+    def bulk(self, docs: Iterable[dict]) -> int:
+        raise NotImplementedError
+
+    def delete(self, item_id: int) -> None:
+        raise NotImplementedError
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        raise NotImplementedError
+
+    def rebuild(self, docs: Iterable[dict], progress=None) -> int:
+        """Index every document afresh; searches keep answering meanwhile."""
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        raise NotImplementedError
+
+    def suggest(self, prefix: str, access: Access = PUBLIC, limit: int = 8) -> list[str]:
+        """Completions for what the visitor has typed, taken only from documents they may
+        see (the same access filter as a search)."""
+        terms = text.parse_query(prefix)
+        if not terms:
+            return []
+        result = self.search(
+            SearchQuery(raw=prefix, access=access, per_page=20, facets=False, highlight=False)
+        )
+        needle = text.fold(" ".join(t.text for t in terms))
+        last = terms[-1].text
+        out: list[str] = []
+        from ..documents import suggestions
+
+        for hit in result.hits:
+            for candidate in suggestions(hit.doc):
+                folded = text.fold(candidate)
+                if (needle in folded or last in folded) and candidate not in out:
+                    out.append(candidate)
+                if len(out) >= limit:
+                    return out
+        return out
+
+
+def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,467 @@
+"""Elasticsearch 7.17–9 and OpenSearch 2–3, through elasticsearch-py or opensearch-py.
+
+One module for both: the request bodies are the common subset of the two query DSLs.
+Analysis does not depend on server plugins: the ``tokens`` field holds the same
+Python-made tokens as the database engine (CJK bigrams, pinyin, folded and toneless Latin),
+read by the built-in ``standard`` analyzer that every distribution ships; matching uses
+that field only, so results are the same on every node. Where analysis-common is installed
+(OpenSearch here), the natural-language fields are also analysed with ``cjk_bigram`` /
+``asciifolding`` (for ad-hoc queries by operators); where it is missing (Elasticsearch's
+integration-test node), index creation falls back to ``standard``. Highlights are made in
+Python (``search.highlight``) from the documents the access-filtered query returned.
+
+Indexes are versioned (``<prefix>-items-v<timestamp>``) behind the alias
+``<prefix>-items``; a rebuild fills a new index and swaps the alias in one atomic call.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from archive.access.models import AccessLevel
+
+from .. import documents, highlight, text
+from .base import Access, Engine, EngineUnavailable, Hit, SearchQuery, SearchResult, chunked
+from .database import body_of
+
+RICH_ANALYSIS = {
+    "analyzer": {
+        "mha_cjk": {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": ["cjk_width", "lowercase", "cjk_bigram"],
+        },
+        "mha_latin": {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": ["lowercase", "asciifolding"],
+        },
+    }
+}
+PLAIN_ANALYSIS = {"analyzer": {"mha_cjk": {"type": "standard"}, "mha_latin": {"type": "standard"}}}
+
+
+def mapping() -> dict:
+    kw = {"type": "keyword"}
+    cjk = {"type": "text", "analyzer": "mha_cjk"}
+    latin = {"type": "text", "analyzer": "mha_latin"}
+    std = {"type": "text", "analyzer": "standard"}
+    return {
+        "dynamic": False,
+        "properties": {
+            "id": {"type": "long"},
+            "access_level": kw,
+            "community_id": {"type": "long"},
+            "type": kw,
+            "collection": kw,
+            "year": {"type": "integer"},
+            "published": {"type": "date"},
+            "sort_title": kw,
+            "title_zh": cjk,
+            "title_en": latin,
+            "title_hmn": latin,
+            "description_zh": cjk,
+            "description_en": latin,
+            "description_hmn": latin,
+            "tokens": std,
+            "title_tokens": std,
+            "facets": {"properties": dict.fromkeys(documents.FACETS, kw)},
+            "cues": {
+                "type": "nested",
+                "properties": {
+                    "start": {"type": "float"},
+                    "tokens": std,
+                    "text_zh": cjk,
+                    "text_en": latin,
+                    "text_hmn": latin,
+                },
+            },
+        },
+    }
+
+
+def access_filter(access: Access) -> dict | None:
+    """The policy's rule as a query filter on ``access_level`` / ``community_id``."""
+    if access.curator:
+        return None
+    should: list[dict] = [{"term": {"access_level": AccessLevel.PUBLIC}}]
+    if access.signed_in:
+        should.append({"term": {"access_level": AccessLevel.REGISTERED}})
+        if access.communities:
+            should.append(
+                {
+                    "bool": {
+                        "filter": [
+                            {"term": {"access_level": AccessLevel.COMMUNITY}},
+                            {"terms": {"community_id": sorted(access.communities)}},
+                        ]
+                    }
+                }
+            )
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def _term_clause(field: str, term: text.Term, last: bool, loose: bool = True) -> dict:
+    """One query word against one token field: exact or toneless; when ``loose`` (the
+    clause that decides what matches) also fuzzy, and a prefix for the last word."""
+    if term.cjk:
+        return {
+            "bool": {"filter": [{"term": {field: text.encode_token(g)}} for g in term.bigrams()]}
+        }
+    word = term.text
+    should: list[dict] = [{"term": {field: {"value": text.encode_token(word), "boost": 2}}}]
+    t = text.toneless(word)
+    if t != word:
+        should.append({"term": {field: text.encode_token(t)}})
+    if loose and word.isascii() and word.isalpha() and len(word) >= 4:
+        # Typo tolerance on Latin words only; prefix_length keeps the expansion small.
+        should.append(
+            {
+                "fuzzy": {
+                    field: {
+                        "value": word,
+                        "fuzziness": "AUTO",
+                        "prefix_length": 1,
+                        "max_expansions": 20,
+                    }
+                }
+            }
+        )
+    if loose and last and word.isascii() and len(word) >= 2:
+        should.append({"prefix": {field: {"value": word}}})
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+class ElasticEngine(Engine):
+    """Elasticsearch or OpenSearch, chosen by ``flavour``."""
+
+    def __init__(self, url: str, flavour: str = "opensearch", prefix: str = "mha", timeout=5):
+        self.url, self.flavour, self.prefix, self.timeout = url, flavour, prefix, timeout
+        self.name = flavour
+        self.alias = f"{prefix}-items"
+        self._client: Any = None
+
+    # --- the client and its errors -----------------------------------------------------
+    @property
+    def client(self):
+        if self._client is None:
+            if self.flavour == "elasticsearch":
+                from elasticsearch import Elasticsearch
+
+                # Plain JSON headers: the 8.x client's compatibility headers are refused by
+                # 7.17 servers, and 8.x/9.x servers accept plain JSON too.
+                self._client = Elasticsearch(
+                    self.url,
+                    request_timeout=self.timeout,
+                    max_retries=0,
+                    headers={"accept": "application/json", "content-type": "application/json"},
+                )
+            else:
+                from opensearchpy import OpenSearch
+
+                self._client = OpenSearch(self.url, timeout=self.timeout, max_retries=0)
+        return self._client
+
+    def _errors(self) -> tuple[type[Exception], ...]:
+        if self.flavour == "elasticsearch":
+            from elastic_transport import ConnectionError as CE
+            from elastic_transport import ConnectionTimeout, TransportError
+
+            return (CE, ConnectionTimeout, TransportError)
+        from opensearchpy.exceptions import ConnectionError as CE
+        from opensearchpy.exceptions import ConnectionTimeout
+
+        return (CE, ConnectionTimeout)
+
+    def _call(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except self._errors() as exc:
+            raise EngineUnavailable(f"{self.flavour} at {self.url}: {exc}") from exc
+
+    def ping(self) -> bool:
+        # Cluster health rather than ``HEAD /``: Elasticsearch 8's integration-test node
+        # has no rest-root module, so ``/`` answers 405 there.
+        try:
+            health = self.client.cluster.health()
+            return health.get("status") in ("green", "yellow")
+        except Exception:  # noqa: BLE001 - ping answers, never raises
+            return False
+
+    # --- indexes -----------------------------------------------------------------------
+    def _create_index(self, name: str) -> None:
+        body = {
+            "settings": {
+                "number_of_shards": 1,
+                "number_of_replicas": 0,
+                "refresh_interval": "1s",
+                "analysis": RICH_ANALYSIS,
+            },
+            "mappings": mapping(),
+        }
+        try:
+            self._call(self.client.indices.create, index=name, body=body)
+        except EngineUnavailable:
+            raise
+        except Exception as exc:  # the server lacks analysis-common: plain analyzers
+            if "failed to find" not in str(exc) and "analyzer" not in str(exc).lower():
+                raise
+            body["settings"]["analysis"] = PLAIN_ANALYSIS
+            self._call(self.client.indices.create, index=name, body=body)
+
+    def _versions(self) -> list[str]:
+        found = self._call(self.client.indices.get, index=f"{self.alias}-v*")
+        return sorted(found)
+
+    def ensure_index(self) -> None:
+        if not self._call(self.client.indices.exists_alias, name=self.alias):
+            name = f"{self.alias}-v{time.strftime('%Y%m%d%H%M%S')}{time.time_ns() % 1000:03d}"
+            self._create_index(name)
+            self._call(
+                self.client.indices.update_aliases,
+                body={"actions": [{"add": {"index": name, "alias": self.alias}}]},
+            )
+
+    def _source(self, doc: dict) -> dict:
+        title_text = " ".join(
+            [doc["title_zh"], doc["title_en"], doc["title_hmn"]]
+            + [label for t in doc["terms"] for lang in ("zh", "en", "hmn") for label in t[lang]]
+        )
+        cues = [
+            {
+                **c,
+                "tokens": text.encoded(
+                    text.index_tokens(
+                        " ".join([c["text_hmn"], c["text_zh"], c["text_en"]]), pinyin=False
+                    )
+                ),
+            }
+            for c in doc["cues"]
+        ]
+        return {
+            **doc,
+            "cues": cues,
+            "sort_title": (doc["title_en"] or doc["title_zh"] or "")[:255],
+            "tokens": body_of(doc),
+            "title_tokens": text.encoded(text.index_tokens(title_text, pinyin=False)),
+        }
+
+    def _actions(self, index: str, docs: Iterable[dict]):
+        for doc in docs:
+            yield {
+                "_op_type": "index",
+                "_index": index,
+                "_id": doc["id"],
+                "_source": self._source(doc),
+            }
+
+    def _bulk(self, index: str, docs: Iterable[dict], refresh=False) -> int:
+        if self.flavour == "elasticsearch":
+            from elasticsearch.helpers import bulk
+        else:
+            from opensearchpy.helpers import bulk
+        n = 0
+        for batch in chunked(docs, 1000):
+            ok, errors = self._call(
+                bulk, self.client, self._actions(index, batch), raise_on_error=False
+            )
+            if errors:
+                raise RuntimeError(f"{len(errors)} documents refused, first: {errors[0]}")
+            n += ok
+        if refresh:
+            self._call(self.client.indices.refresh, index=index)
+        return n
+
+    def bulk(self, docs: Iterable[dict]) -> int:
+        self.ensure_index()
+        return self._bulk(self.alias, docs, refresh=True)
+
+    def bulk_fast(self, docs: Iterable[dict], threads: int = 2) -> int:
+        """Bulk without refreshing, the client preparing one batch while the server
+        indexes another (rebuilds, benchmarks)."""
+        self.ensure_index()
+        if self.flavour == "elasticsearch":
+            from elasticsearch.helpers import parallel_bulk
+        else:
+            from opensearchpy.helpers import parallel_bulk
+        n = 0
+        for ok, info in self._call(
+            lambda: list(
+                parallel_bulk(
+                    self.client,
+                    self._actions(self.alias, docs),
+                    thread_count=threads,
+                    chunk_size=500,
+                    raise_on_error=False,
+                )
+            )
+        ):
+            if not ok:
+                raise RuntimeError(f"document refused: {info}")
+            n += 1
+        return n
+
+    def refresh(self) -> None:
+        self.ensure_index()
+        self._call(self.client.indices.refresh, index=self.alias)
+
+    def delete(self, item_id: int) -> None:
+        self.ensure_index()
+        try:
+            self._call(self.client.delete, index=self.alias, id=item_id, refresh=True)
+        except EngineUnavailable:
+            raise
+        except Exception as exc:
+            if (
+                getattr(exc, "status_code", None) == 404
+                or getattr(exc, "meta", None)
+                and (exc.meta.status == 404)
+            ):
+                return
+            if "not_found" in str(exc) or "404" in str(exc)[:20]:
+                return
+            raise
+
+    def rebuild(self, docs: Iterable[dict], progress=None) -> int:
+        """Fill a new versioned index, then swap the alias atomically: searches answer from
+        the old index until the swap, and never see a half-built one."""
+        name = f"{self.alias}-v{time.strftime('%Y%m%d%H%M%S')}{time.time_ns() % 1000:03d}"
+        self._create_index(name)
+        n = 0
+        for batch in chunked(docs, 1000):
+            n += self._bulk(name, batch)
+            if progress:
+                progress(n)
+        self._call(self.client.indices.refresh, index=name)
+        old = [i for i in self._versions() if i != name]
+        actions = [{"add": {"index": name, "alias": self.alias}}]
+        actions += [
+            {"remove": {"index": i, "alias": self.alias}} for i in old if self._has_alias(i)
+        ]
+        self._call(self.client.indices.update_aliases, body={"actions": actions})
+        for i in old:
+            self._call(self.client.indices.delete, index=i)
+        return n
+
+    def _has_alias(self, index: str) -> bool:
+        return bool(self._call(self.client.indices.exists_alias, index=index, name=self.alias))
+
+    def clear(self) -> None:
+        """Drop every version of this prefix's index (tests clean up with this)."""
+        for i in self._versions():
+            self._call(self.client.indices.delete, index=i)
+
+    # --- searching ---------------------------------------------------------------------
+    def _body(self, query: SearchQuery, size: int, offset: int) -> dict:
+        filters: list[dict] = []
+        acc = access_filter(query.access)
+        if acc:
+            filters.append(acc)
+        for name, values in query.filters.items():
+            filters.append({"terms": {f"facets.{name}": values}})
+        must: list[dict] = []
+        should: list[dict] = []
+        terms = query.terms
+        if terms:
+            last = len(terms) - 1
+            must = [_term_clause("tokens", t, i == last) for i, t in enumerate(terms)]
+            should.append(
+                {
+                    "bool": {
+                        "must": [
+                            _term_clause("title_tokens", t, i == last, loose=False)
+                            for i, t in enumerate(terms)
+                        ],
+                        "boost": 3,
+                    }
+                }
+            )
+            should.append(
+                {
+                    "nested": {
+                        "path": "cues",
+                        "score_mode": "max",
+                        "query": {
+                            "bool": {
+                                "should": [
+                                    _term_clause("cues.tokens", t, i == last, loose=False)
+                                    for i, t in enumerate(terms)
+                                ],
+                                "minimum_should_match": 1,
+                            }
+                        },
+                        "inner_hits": {"size": 1, "_source": ["cues.start"]},
+                    }
+                }
+            )
+        elif query.raw.strip():
+            must = [{"match_none": {}}]
+        body: dict = {
+            "query": {"bool": {"filter": filters, "must": must, "should": should}},
+            "from": offset,
+            "size": size,
+            "track_total_hits": True,
+            "_source": {"excludes": ["tokens", "title_tokens", "cues.tokens"]},
+        }
+        sort = {
+            "newest": [{"published": {"order": "desc", "missing": "_last"}}, {"id": "desc"}],
+            "oldest": [{"year": {"order": "asc", "missing": "_last"}}, {"id": "asc"}],
+            "title": [{"sort_title": "asc"}, {"id": "asc"}],
+        }.get(query.sort)
+        if sort is None and not terms:
+            sort = [{"published": {"order": "desc", "missing": "_last"}}, {"id": "desc"}]
+        if sort:
+            body["sort"] = sort
+        if query.facets:
+            body["aggs"] = {
+                name: {"terms": {"field": f"facets.{name}", "size": 100}}
+                for name in documents.FACETS
+            }
+        return body
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        self._ensure_exists_for_search()
+        body = self._body(query, query.per_page, query.offset)
+        res = self._call(self.client.search, index=self.alias, body=body)
+        total = res["hits"]["total"]
+        total = total["value"] if isinstance(total, dict) else int(total)
+        last_page = max(1, -(-total // query.per_page))
+        page = query.page
+        if page > last_page and total:
+            # Past the end: answer the last page, as the database engine does.
+            page = last_page
+            body = self._body(query, query.per_page, (page - 1) * query.per_page)
+            res = self._call(self.client.search, index=self.alias, body=body)
+        hits = []
+        for h in res["hits"]["hits"]:
+            doc = h["_source"]
+            hit = Hit(id=int(doc["id"]), doc=doc)
+            if query.highlight and query.terms:
+                hit.highlight = highlight.highlight_doc(doc, query.terms)
+                inner = (h.get("inner_hits") or {}).get("cues", {}).get("hits", {}).get("hits")
+                if inner:
+                    offset = inner[0]["_nested"]["offset"]
+                    cue = doc["cues"][offset]
+                    marked = highlight.matching_cue({"cues": [cue]}, query.terms)
+                    hit.cue = marked or {"start": cue["start"], "text": None, "lang": None}
+            hits.append(hit)
+        facets: dict[str, list[tuple[str, int]]] = {}
+        for name, agg in (res.get("aggregations") or {}).items():
+            buckets = [(b["key"], b["doc_count"]) for b in agg["buckets"] if b["doc_count"]]
+            if buckets:
+                facets[name] = buckets
+        return SearchResult(
+            total=total,
+            hits=hits,
+            facets=facets,
+            page=page,
+            per_page=query.per_page,
+            engine=self.name,
+        )
+
+    def _ensure_exists_for_search(self) -> None:
+        if not getattr(self, "_checked", False):
+            self.ensure_index()
+            self._checked = True

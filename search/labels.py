@@ -1,0 +1,99 @@
+"""Facet keys → labels in the visitor's language (Miao beside vocabulary terms)."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from archive.access.models import Licence
+from archive.core.i18n import localized
+
+from .documents import TERM_FACETS
+
+TITLES = {
+    "collection": gettext_lazy("Collection"),
+    "type": gettext_lazy("Kind of item"),
+    "motif": gettext_lazy("Motif"),
+    "technique": gettext_lazy("Technique"),
+    "dialect": gettext_lazy("Dialect"),
+    "genre": gettext_lazy("Genre"),
+    "village": gettext_lazy("Village"),
+    "period": gettext_lazy("Period"),
+    "licence": gettext_lazy("Licence"),
+}
+TYPES = {
+    "embroidery": gettext_lazy("Embroidery pattern"),
+    "recording": gettext_lazy("Dialect recording"),
+    "music": gettext_lazy("Music piece or performance"),
+}
+
+
+def facet_title(name: str) -> str:
+    return str(TITLES.get(name, name))
+
+
+def type_label(value: str) -> str:
+    return str(TYPES.get(value, value))
+
+
+def _term_label(model_name: str, slug: str) -> str:
+    model = apps.get_model("vocabularies", model_name)
+    term = model.objects.filter(slug=slug).first()
+    if term is None:
+        return slug
+    label = localized(term, "label") or term.label_zh
+    if term.label_hmn and term.label_hmn != label:
+        return f"{label} · {term.label_hmn}"
+    return label
+
+
+def _collection_label(slug: str) -> str:
+    from archive.items.models import CollectionPage
+
+    page = CollectionPage.objects.filter(slug=slug).first()
+    return page.display_title if page else slug
+
+
+def _period_label(value: str) -> str:
+    if value.startswith("c") and value[1:].isdigit():
+        return _("%(n)s century") % {"n": _ordinal(int(value[1:]))}
+    return value
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def facet_labels(name: str, values: list[str]) -> dict[str, str]:
+    """Labels for many values of one facet, with one query for a vocabulary facet."""
+    if name in TERM_FACETS and values:
+        model = apps.get_model("vocabularies", TERM_FACETS[name])
+        out = {}
+        for term in model.objects.filter(slug__in=values):
+            label = localized(term, "label") or term.label_zh
+            if term.label_hmn and term.label_hmn != label:
+                label = f"{label} · {term.label_hmn}"
+            out[term.slug] = label
+        return {v: out.get(v, v) for v in values}
+    if name == "collection" and values:
+        from archive.items.models import CollectionPage
+
+        pages = {p.slug: p.display_title for p in CollectionPage.objects.filter(slug__in=values)}
+        return {v: pages.get(v, v) for v in values}
+    return {v: facet_label(name, v) for v in values}
+
+
+def facet_label(name: str, value: str) -> str:
+    if name in TERM_FACETS:
+        return _term_label(TERM_FACETS[name], value)
+    if name == "type":
+        return type_label(value)
+    if name == "collection":
+        return _collection_label(value)
+    if name == "period":
+        return _period_label(value)
+    if name == "licence":
+        return str(Licence(value).label) if value in Licence.values else value
+    return value
