@@ -1,13 +1,16 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from archive.core import views as core_views
 from archive.core.health import healthz
+from archive.core.sitemaps import SITEMAPS
 from media_pipeline.views import asset_file
 from search import views as search_views
 
@@ -18,6 +21,13 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("assets/<int:asset_id>/<str:name>", asset_file, name="asset-file"),
+    path("low-bandwidth", core_views.low_bandwidth, name="low-bandwidth"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "iiif/3/item/<int:page_id>/transcript.<str:lang>.vtt",
+        core_views.transcript_vtt,
+        name="item-transcript-vtt",
+    ),
 ]
 
 urlpatterns += i18n_patterns(
