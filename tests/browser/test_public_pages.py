@@ -159,7 +159,7 @@ def test_tap_targets_are_at_least_44_pixels(phone, live_server, site):
     phone.goto(live_server.url + "/en" + url_of(site["recording"]))
     small = phone.evaluate(
         """() => [...document.querySelectorAll(
-                'main a, main button, header a, header button, header input, main select, footer a')]
+              'main a, main button, header a, header button, header input, main select, footer a')]
             .filter(e => e.offsetParent !== null && !e.closest('p, dd, li.village, .cite'))
             .map(e => [e.textContent.trim().slice(0, 30), e.getBoundingClientRect().height])
             .filter(([, h]) => h < 44)"""
