@@ -385,6 +385,14 @@ class ItemPage(Page):
         from .seo import json_ld
 
         context = super().get_context(request, *args, **kwargs)
+        if self.place_id:
+            # The place with its township and county in one query (the sentence, the
+            # fields and the JSON-LD all name them).
+            from archive.vocabularies.models import Place
+
+            self.place = Place.objects.select_related(
+                "broader", "broader__broader", "broader__broader__broader"
+            ).get(pk=self.place_id)
         assets = item_assets(self, request.user)
         credits = self.credited()
         context["assets"] = assets
