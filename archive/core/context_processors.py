@@ -7,6 +7,9 @@ from django.urls import translate_url
 
 from .pagecache import low_bandwidth
 
+#: What the switcher shows: each language named in itself, short enough for a phone.
+SHORT_NAMES = {"zh-hans": "中文", "en": "English"}
+
 
 def site(request) -> dict:
     path = request.get_full_path()
@@ -17,7 +20,7 @@ def site(request) -> dict:
             {
                 "code": code,
                 "hreflang": "zh-Hans" if code == "zh-hans" else code,
-                "name": name,
+                "name": SHORT_NAMES.get(code, name),
                 "url": url,
                 "absolute": request.build_absolute_uri(url),
             }

@@ -36,12 +36,16 @@ def _place(item) -> str:
     place = item.place
     if place is None:
         return ""
-    names = [localized(place, "label")]
+    name = localized(place, "label")
     for broader in (place.township, place.county):
         if broader is not None and broader.pk != place.pk:
-            names.append(localized(broader, "label"))
+            # Translators: a village and its township; Chinese names the larger place first.
+            name = _("%(village)s, %(township)s") % {
+                "village": name,
+                "township": localized(broader, "label"),
+            }
             break
-    return _(" from %(place)s") % {"place": _(", ").join(names)}
+    return _(" from %(place)s") % {"place": name}
 
 
 def _people(credits, roles: set[str], phrase: str) -> str:
