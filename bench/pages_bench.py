@@ -327,11 +327,26 @@ def run(args) -> None:
             timed(client, item_urls)
             cached_ms = timed(client, item_urls)
         results[size] = (summary(items_ms), summary(colls_ms), summary(cached_ms))
+        with override_settings(MHA_PAGE_CACHE_SECONDS=0):
+            db_ms = {}
+            for kind, urls in (("item", item_urls[:20]), ("collection", coll_urls[:20])):
+                spent: dict[str, list[float]] = {}
+                for url in urls:
+                    with CaptureQueriesContext(connection) as ctx:
+                        client.get(url)
+                    for q in ctx.captured_queries:
+                        spent.setdefault(q["sql"][:90], []).append(float(q["time"]) * 1000)
+                total = sum(sum(v) for v in spent.values()) / len(urls)
+                worst = max(spent.items(), key=lambda kv: statistics.median(kv[1]))
+                db_ms[kind] = (total, statistics.median(worst[1]), worst[0])
         print(f"\n{size:>7} items (loaded in {load_s:.1f} s)")
         for label, (median, p95) in zip(
             ("item page       ", "collection page ", "item page cached"), results[size], strict=True
         ):
             print(f"  {label} median {median:6.1f} ms   p95 {p95:6.1f} ms")
+        for kind, (total, worst_ms, sql) in db_ms.items():
+            print(f"  {kind} page: {total:.1f} ms in the database per page; slowest query "
+                  f"{worst_ms:.1f} ms: {sql}")  # fmt: skip
     if len(results) > 1:
         small, large = min(results), max(results)
         print(f"\nratio {large} / {small} items (p95): item "
@@ -339,8 +354,17 @@ def run(args) -> None:
               f"{results[large][1][1] / results[small][1][1]:.2f}x; cached / uncached item "
               f"median at {large}: {results[large][2][0] / results[large][0][0]:.3f}x")  # fmt: skip
 
-    problems = Page.find_problems()
-    print(f"\ntree check (treebeard find_problems): {'clean' if not any(problems) else problems}")
+    # treebeard's find_problems() walks every node in Python (minutes at 100k); check what
+    # the bulk insert could get wrong instead: each collection's numchild against its
+    # children by path, and that every child's depth and url_path follow its parent's.
+    bad = []
+    for c in CollectionPage.objects.all():
+        children = Page.objects.filter(path__startswith=c.path).exclude(pk=c.pk)
+        if children.count() != c.numchild or children.exclude(depth=c.depth + 1).exists():
+            bad.append(c.slug)
+        if children.exclude(url_path__startswith=c.url_path).exists():
+            bad.append(c.slug + " url_path")
+    print(f"\ntree check (numchild, depth, url_path): {bad or 'clean'}")
 
     print("\nqueries per item page (anonymous, page cache off):")
     counts = {}

@@ -183,29 +183,37 @@ def item_assets(item, user) -> list:
 
 
 def related_items(item, user, people_ids: list[int], limit: int = 6) -> list:
-    """Visible items sharing a motif, the village or a person with ``item``."""
+    """Visible items sharing a person, a motif or the village with ``item``, in that order.
+
+    One small query per kind of relation (each stops at ``limit``) rather than one query
+    OR-ing them: on a 100k-item corpus the OR defeats the indexes and sorts thousands of
+    rows. The number of queries stays the same however many relations there are.
+    """
     from archive.items.models import EmbroideryPatternPage, ItemPage, ItemPerson
 
-    q = Q()
-    if item.place_id:
-        q |= Q(place_id=item.place_id)
-    if people_ids:
-        q |= Q(pk__in=ItemPerson.objects.filter(person_id__in=people_ids).values("item_id"))
-    if isinstance(item, EmbroideryPatternPage):
-        motif_ids = item.motifs.through.objects.filter(embroiderypatternpage_id=item.pk).values(
-            "motif_id"
-        )
-        q |= Q(
-            pk__in=EmbroideryPatternPage.motifs.through.objects.filter(
-                motif_id__in=motif_ids
-            ).values("embroiderypatternpage_id")
-        )
-    if not q:
-        return []
-    qs = (
-        policy.visible_items(ItemPage.objects.exclude(pk=item.pk), user)
-        .filter(q)
-        .select_related("place")
-        .order_by("-first_published_at", "path")[:limit]
+    base = policy.visible_items(ItemPage.objects.exclude(pk=item.pk), user).select_related(
+        "place"
     )
-    return attach_thumbs(list(qs), user)
+    filters = []
+    if people_ids:
+        filters.append(
+            Q(pk__in=ItemPerson.objects.filter(person_id__in=people_ids).values("item_id"))
+        )
+    if isinstance(item, EmbroideryPatternPage):
+        through = EmbroideryPatternPage.motifs.through
+        motif_ids = through.objects.filter(embroiderypatternpage_id=item.pk).values("motif_id")
+        filters.append(
+            Q(
+                pk__in=through.objects.filter(motif_id__in=motif_ids).values(
+                    "embroiderypatternpage_id"
+                )
+            )
+        )
+    if item.place_id:
+        filters.append(Q(place_id=item.place_id))
+    found: dict[int, Any] = {}
+    for q in filters:
+        # Every query runs even when the first filled the list: a constant query count.
+        for other in base.filter(q).order_by("-path")[:limit]:
+            found.setdefault(other.pk, other)
+    return attach_thumbs(list(found.values())[:limit], user)
