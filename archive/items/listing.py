@@ -191,9 +191,7 @@ def related_items(item, user, people_ids: list[int], limit: int = 6) -> list:
     """
     from archive.items.models import EmbroideryPatternPage, ItemPage, ItemPerson
 
-    base = policy.visible_items(ItemPage.objects.exclude(pk=item.pk), user).select_related(
-        "place"
-    )
+    base = policy.visible_items(ItemPage.objects.exclude(pk=item.pk), user).select_related("place")
     filters = []
     if people_ids:
         filters.append(

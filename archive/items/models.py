@@ -400,7 +400,10 @@ class ItemPage(Page):
         context["cues"] = list(self.cues.all().order_by("start", "sort_order"))
         context["sentence"] = describe(self, credits)
         context["collection"] = self.get_parent().specific
-        context["related"] = related_items(self, request.user, [c.person_id for c in credits])
+        creators = [c for c in credits if c.role in CREATOR_ROLES]
+        context["creators"] = creators
+        # Related by the hands and voices in it, not by who translated or recorded it.
+        context["related"] = related_items(self, request.user, [c.person_id for c in creators])
         context["has_audio"] = any(a.kind == "audio" and a.status == "ready" for a in assets)
         context["lowbw"] = low_bandwidth(request)
         images = [
