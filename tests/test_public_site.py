@@ -94,6 +94,9 @@ def test_the_item_page_says_what_it_is_in_a_sentence(client, site):
     assert f"from {place}" in sentence
     assert "embroidered in split-thread" in sentence
     assert "by Wang Meiying" in sentence and "in the 1980s" in sentence
+    cite = re.search(r'<p class="cite"[^>]*>(.*?)</p>', en, re.S).group(1)
+    assert cite.startswith("Wang Meiying. “Butterfly Mother sleeve panel”, 1980.")
+    assert "MHA-EMB-9001" in cite
     zh = html(client, zh_url(site["main"]))
     zh_sentence = re.search(r'<p class="sentence">(.*?)</p>', zh).group(1)
     assert site["village"].label_zh in zh_sentence and "王美英" in zh_sentence
