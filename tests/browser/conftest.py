@@ -13,10 +13,6 @@ import pytest
 
 from tests import site_data
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the fixtures make
-# between browser steps are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -32,15 +28,30 @@ PHONE = {"width": 390, "height": 844}
 AXE = Path(__file__).resolve().parents[2] / ".cache" / "axe-4.11.0.min.js"
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="module")
+def browser(django_db_setup):
+    """Chromium for one test module.
+
+    Playwright's sync API runs an event loop in this thread, and Django then refuses ORM
+    calls; the ones the fixtures make between browser steps are synchronous and safe, so
+    DJANGO_ALLOW_ASYNC_UNSAFE is set while the browser runs and removed with it (it must not
+    leak into other tests: ``check --deploy`` rightly refuses it).
+    """
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: scripts/install.sh test installs Debian's chromium")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_api.sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield b
+            b.close()
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @pytest.fixture
