@@ -1,13 +1,16 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from archive.core import views as core_views
 from archive.core.health import healthz
+from archive.core.sitemaps import SITEMAPS
 from media_pipeline.views import asset_file
 from search import views as search_views
 
@@ -21,6 +24,8 @@ urlpatterns = [
     path("", include("archive.iiif.urls")),
     path("api/v1/search", search_views.api_search, name="api-search"),
     path("api/v1/search/suggest", search_views.api_suggest, name="api-search-suggest"),
+    path("low-bandwidth", core_views.low_bandwidth, name="low-bandwidth"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(

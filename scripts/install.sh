@@ -15,7 +15,7 @@ declare -A NEED=(
   [msgfmt]=gettext [npm]=npm
 )
 if [[ "$PURPOSE" == test ]]; then
-  NEED+=([redis-server]=redis-server [psql]=postgresql-client [lighttpd]=lighttpd)
+  NEED+=([redis-server]=redis-server [psql]=postgresql-client [lighttpd]=lighttpd [chromium]=chromium)
 fi
 missing=()
 for bin in "${!NEED[@]}"; do
@@ -45,6 +45,15 @@ if [[ ! -f "$stamp" ]]; then
   .venv/bin/python -m pip install -q -e ".[dev]"
   rm -f .venv/.mha-installed-*
   touch "$stamp"
+fi
+
+# The accessibility checker the browser tests inject (axe-core), from its npm package.
+AXE_VERSION=4.11.0
+if [[ "$PURPOSE" == test && ! -f ".cache/axe-$AXE_VERSION.min.js" ]] && command -v npm >/dev/null; then
+  mkdir -p .cache
+  (cd .cache && npm pack -q "axe-core@$AXE_VERSION" >/dev/null \
+    && tar xzf "axe-core-$AXE_VERSION.tgz" package/axe.min.js \
+    && mv package/axe.min.js "axe-$AXE_VERSION.min.js" && rm -rf package "axe-core-$AXE_VERSION.tgz")
 fi
 
 # Compiled translations are build products, not committed.

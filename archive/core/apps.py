@@ -14,6 +14,9 @@ class CoreConfig(AppConfig):
         from . import checks  # noqa: F401  (registers system checks)
 
         post_migrate.connect(_ensure_roles_after_last_app, dispatch_uid="mha-ensure-roles")
+        from .pagecache import connect_signals
+
+        connect_signals()
 
 
 def _ensure_roles_after_last_app(sender, **kwargs) -> None:

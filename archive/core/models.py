@@ -30,11 +30,28 @@ class HomePage(Page):
         return localized(self, "intro")
 
     def get_context(self, request, *args, **kwargs):
+        from archive.items.listing import attach_thumbs
         from archive.items.models import CollectionPage, ItemPage
 
+        from .home import village_map, ways_in
+
         context = super().get_context(request, *args, **kwargs)
-        collections = CollectionPage.objects.child_of(self).live().order_by("path")
+        collections = list(CollectionPage.objects.child_of(self).live().order_by("path"))
+        by_slug = {c.slug: c for c in collections}
+        covers = [c.cover_item for c in collections]
+        attach_thumbs([c for c in covers if c is not None], request.user)
+        for c, cover in zip(collections, covers, strict=True):
+            c.cover = cover.thumb if cover is not None else None
         context["collections"] = collections
         items = policy.visible_items(ItemPage.objects.descendant_of(self), request.user)
-        context["featured"] = items.specific().order_by("-first_published_at", "path")[:6]
+        featured = list(items.select_related("place").order_by("-first_published_at", "path")[:6])
+        context["featured"] = attach_thumbs(featured, request.user)
+        context["ways_in"] = ways_in(self, request.user, by_slug)
+        context["map"] = village_map(self, request.user, by_slug)
         return context
+
+    def serve(self, request, *args, **kwargs):
+        from .pagecache import mark_cacheable
+
+        mark_cacheable(request)
+        return super().serve(request, *args, **kwargs)

@@ -386,9 +386,47 @@ class ItemPage(Page):
         return []
 
     def get_context(self, request, *args, **kwargs):
+        from archive.core.pagecache import low_bandwidth
+
+        from .listing import item_assets, related_items
+        from .prose import describe
+        from .seo import json_ld
+
         context = super().get_context(request, *args, **kwargs)
-        context["assets"] = self.visible_assets(request.user)
-        context["credits"] = self.credited()
+        if self.place_id:
+            # The place with its township and county in one query (the sentence, the
+            # fields and the JSON-LD all name them).
+            from archive.vocabularies.models import Place
+
+            self.place = Place.objects.select_related(
+                "broader", "broader__broader", "broader__broader__broader"
+            ).get(pk=self.place_id)
+        assets = item_assets(self, request.user)
+        credits = self.credited()
+        context["assets"] = assets
+        context["credits"] = credits
+        context["cues"] = list(self.cues.all().order_by("start", "sort_order"))
+        context["sentence"] = describe(self, credits)
+        context["collection"] = self.get_parent().specific
+        creators = [c for c in credits if c.role in CREATOR_ROLES]
+        context["creators"] = creators
+        # Related by the hands and voices in it, not by who translated or recorded it.
+        context["related"] = related_items(self, request.user, [c.person_id for c in creators])
+        context["has_audio"] = any(a.kind == "audio" and a.status == "ready" for a in assets)
+        context["lowbw"] = low_bandwidth(request)
+        images = [
+            a
+            for a in assets
+            if a.status == "ready" and a.derivative("web-webp") and a.kind in ("image", "video")
+        ]
+        context["og_image"] = (
+            request.build_absolute_uri(
+                images[0].url("web-jpeg" if images[0].derivative("web-jpeg") else "web-webp")
+            )
+            if images
+            else ""
+        )
+        context["json_ld"] = json_ld(self, request, assets, credits, context["og_image"])
         return context
 
     def serve(self, request, *args, **kwargs):
@@ -396,8 +434,11 @@ class ItemPage(Page):
         # nothing about the item: the same 404 as for an item that does not exist.
         from django.http import Http404
 
+        from archive.core.pagecache import mark_cacheable
+
         if not policy.can_view_item(request.user, self):
             raise Http404
+        mark_cacheable(request)
         return super().serve(request, *args, **kwargs)
 
     def dublin_core(self) -> dict[str, list[str]]:
@@ -740,9 +781,34 @@ class CollectionPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator
+        from django.http import QueryDict
+
+        from .listing import attach_thumbs, filter_collection
 
         context = super().get_context(request, *args, **kwargs)
-        items = self.visible_items(request.user).specific().order_by("path")
+        items, filters, problems = filter_collection(
+            self.slug, self.visible_items(request.user), request.GET
+        )
+        items = items.select_related("place").order_by("path")
         page = Paginator(items, 24).get_page(request.GET.get("page"))
+        page.object_list = attach_thumbs(list(page.object_list), request.user)
         context["items"] = page
+        context["filters"] = filters
+        context["filter_problems"] = problems
+        context["filtered"] = any(f.selected for f in filters)
+        params = QueryDict(mutable=True)
+        for f in filters:
+            if f.selected:
+                params[f.param] = f.selected if isinstance(f.selected, str) else f.selected.slug
+        context["filter_query"] = params.urlencode()
+        for f in filters:
+            rest = params.copy()
+            rest.pop(f.param, None)
+            f.remove_query = rest.urlencode()
         return context
+
+    def serve(self, request, *args, **kwargs):
+        from archive.core.pagecache import mark_cacheable
+
+        mark_cacheable(request)
+        return super().serve(request, *args, **kwargs)

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "archive.core.pagecache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "archive.core.context_processors.site",
             ],
         },
     },
@@ -204,6 +206,10 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+#: Seconds a rendered public page is kept for anonymous visitors (0 turns the cache off);
+#: publishing or unpublishing anything leaves every cached page behind at once.
+MHA_PAGE_CACHE_SECONDS = int(os.environ.get("MHA_PAGE_CACHE_SECONDS", "300"))
 
 # --- search: database full-text by default, Elasticsearch/OpenSearch by URL ---
 MHA_SEARCH_URL = os.environ.get("MHA_SEARCH_URL", "")

@@ -59,3 +59,32 @@ def asset_url(asset, name: str) -> str:
 def has_rendition(asset, name: str) -> bool:
     """Whether ``asset`` has the derivative ``name`` (a page never links a missing file)."""
     return asset.derivative(name) is not None
+
+
+@register.filter
+def term_text(t) -> str:
+    """A term as plain text (for <option>): "蝴蝶妈妈 (Mais Bangx Mais Lief)"."""
+    if t is None:
+        return ""
+    label = localized(t, "label")
+    if t.label_hmn and t.label_hmn != label:
+        return f"{label} ({t.label_hmn})"
+    return label
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **kwargs) -> str:
+    """The current query string with some parameters replaced (``None`` drops one)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()
+
+
+@register.filter
+def derivative(asset, name: str):
+    """``{{ asset|derivative:"web-webp" }}``: the derivative (prefetched), or None."""
+    return asset.derivative(name)

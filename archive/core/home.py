@@ -1,0 +1,122 @@
+"""What the home page offers: collections with a picture and a story, items to start from,
+ways in by motif, technique, village, genre and dialect, and a light map of the villages.
+
+Each way in links to a filtered collection listing (``/embroidery/?motif=butterfly``); only
+terms that some item the visitor may see carries are offered, most used first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from archive.access import policy
+
+#: Width and height of the map's drawing, in SVG user units.
+MAP_W, MAP_H, MAP_PAD = 320, 240, 18
+
+
+def _top(through_qs, term_field: str, model, limit: int) -> list:
+    rows = list(
+        through_qs.values(term_field).annotate(n=Count("pk")).order_by("-n", term_field)[:limit]
+    )
+    terms = model.objects.in_bulk([r[term_field] for r in rows])
+    return [(terms[r[term_field]], r["n"]) for r in rows if r[term_field] in terms]
+
+
+def ways_in(home, user, collections: dict) -> list[dict]:
+    from archive.items.models import EmbroideryPatternPage, ItemPage, MusicPiecePage, RecordingPage
+    from archive.vocabularies import models as vocab
+
+    visible = policy.visible_items(ItemPage.objects.descendant_of(home), user).values("pk")
+    groups = []
+
+    def add(slug, label, param, pairs):
+        c = collections.get(slug)
+        if c is None or not pairs:
+            return
+        groups.append(
+            {
+                "label": label,
+                "links": [
+                    {"term": t, "count": n, "url": f"{c.url}?{param}={t.slug}"} for t, n in pairs
+                ],
+            }
+        )
+
+    emb = EmbroideryPatternPage.motifs.through.objects.filter(embroiderypatternpage_id__in=visible)
+    add("embroidery", _("Motifs"), "motif", _top(emb, "motif_id", vocab.Motif, 12))
+    tech = EmbroideryPatternPage.techniques.through.objects.filter(
+        embroiderypatternpage_id__in=visible
+    )
+    add("embroidery", _("Techniques"), "technique", _top(tech, "technique_id", vocab.Technique, 8))
+    music = MusicPiecePage.objects.filter(pk__in=visible, genre__isnull=False)
+    add(
+        "folk-music",
+        _("Genres of song and music"),
+        "genre",
+        _top(music, "genre_id", vocab.Genre, 8),
+    )
+    rec = RecordingPage.objects.filter(pk__in=visible, dialect__isnull=False)
+    add("dialects", _("Dialects"), "dialect", _top(rec, "dialect_id", vocab.Dialect, 8))
+    return groups
+
+
+def village_map(home, user, collections: dict) -> dict:
+    """Villages with items, placed on a small equirectangular map, each linked to the
+    collection that holds most of its items."""
+    from archive.items.models import ItemPage
+    from archive.vocabularies.models import Place
+
+    rows = (
+        policy.visible_items(ItemPage.objects.descendant_of(home), user)
+        .filter(place__isnull=False)
+        .values("place_id", "content_type__model")
+        .annotate(n=Count("pk"))
+    )
+    kind_to_slug = {
+        "embroiderypatternpage": "embroidery",
+        "recordingpage": "dialects",
+        "musicpiecepage": "folk-music",
+    }
+    per_place: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in rows:
+        per_place[r["place_id"]][kind_to_slug.get(r["content_type__model"], "")] += r["n"]
+    places = Place.objects.filter(pk__in=per_place.keys()).select_related(
+        "broader", "broader__broader"
+    )
+    villages = []
+    for p in places:
+        counts = per_place[p.pk]
+        best = max(counts, key=lambda k: (counts[k], k))
+        c = collections.get(best)
+        villages.append(
+            {
+                "place": p,
+                "count": sum(counts.values()),
+                "url": f"{c.url}?village={p.slug}" if c else "",
+                "lat": float(p.latitude) if p.latitude is not None else None,
+                "lon": float(p.longitude) if p.longitude is not None else None,
+            }
+        )
+    villages.sort(key=lambda v: (-v["count"], v["place"].slug))
+    located = [v for v in villages if v["lat"] is not None]
+    if located:
+        lats = [v["lat"] for v in located]
+        lons = [v["lon"] for v in located]
+        mid = math.cos(math.radians(sum(lats) / len(lats)))
+        span_x = max((max(lons) - min(lons)) * mid, 0.05)
+        span_y = max(max(lats) - min(lats), 0.05)
+        scale = min((MAP_W - 2 * MAP_PAD) / span_x, (MAP_H - 2 * MAP_PAD) / span_y)
+        off_x = (MAP_W - span_x * scale) / 2
+        off_y = (MAP_H - span_y * scale) / 2
+        for v in located:
+            v["x"] = round(off_x + (v["lon"] - min(lons)) * mid * scale, 1)
+            v["y"] = round(off_y + (max(lats) - v["lat"]) * scale, 1)
+            v["r"] = round(4 + min(v["count"], 20) ** 0.5 * 1.5, 1)
+            v["label_left"] = v["x"] > MAP_W * 0.7
+            v["lx"] = v["x"] - v["r"] - 3 if v["label_left"] else v["x"] + v["r"] + 3
+    return {"villages": villages, "located": located, "width": MAP_W, "height": MAP_H}

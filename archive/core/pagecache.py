@@ -1,0 +1,130 @@
+"""A cache of rendered public pages, for anonymous visitors only.
+
+Pages are cheap to cache and expensive to render under load (an item page asks a dozen
+queries). A response is stored only when the page said it may be (``mark_cacheable``), the
+visitor is anonymous, the method is GET/HEAD and the response sets no cookie. The key holds
+the host, the full path (with the query string), the language and the low-bandwidth flag.
+
+Invalidation is by generation: publishing, unpublishing, moving or deleting a page, or a
+media asset changing, bumps a counter that is part of every key, so all cached pages are
+left behind at once (they expire on their own). With Redis the counter is shared by every
+web process; with the local-memory cache each process has its own.
+
+A signed-in user never reads from nor writes to this cache, so a curator's view of a
+restricted item can never be served to anyone else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+
+GENERATION_KEY = "mha:pagecache:generation"
+LOW_BANDWIDTH_COOKIE = "mha_lowbw"
+
+
+def timeout() -> int:
+    return int(getattr(settings, "MHA_PAGE_CACHE_SECONDS", 300))
+
+
+def mark_cacheable(request: HttpRequest) -> None:
+    """Called by a page's ``serve`` once the policy admitted the visitor."""
+    request._mha_page_cacheable = True
+
+
+def low_bandwidth(request: HttpRequest) -> bool:
+    return request.COOKIES.get(LOW_BANDWIDTH_COOKIE) == "1"
+
+
+def generation() -> int:
+    gen = cache.get(GENERATION_KEY)
+    if gen is None:
+        cache.add(GENERATION_KEY, 1, None)
+        gen = cache.get(GENERATION_KEY) or 1
+    return int(gen)
+
+
+def invalidate(*args, **kwargs) -> None:
+    """Leave every cached page behind (signal receiver, hence the loose signature)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, None)
+
+
+def cache_key(request: HttpRequest) -> str:
+    lang = getattr(request, "LANGUAGE_CODE", "") or ""
+    raw = "|".join(
+        [request.get_host(), request.get_full_path(), lang, "lb" if low_bandwidth(request) else ""]
+    )
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return f"mha:page:{generation()}:{digest}"
+
+
+def _user_is_anonymous(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return user is None or not user.is_authenticated
+
+
+class AnonymousPageCacheMiddleware:
+    """Serves and stores rendered pages for anonymous visitors (see the module docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        eligible = (
+            timeout() > 0 and request.method in ("GET", "HEAD") and _user_is_anonymous(request)
+        )
+        key = cache_key(request) if eligible else None
+        if key:
+            hit = cache.get(key)
+            if hit is not None:
+                content, headers = hit
+                response = HttpResponse(content)
+                for name, value in headers:
+                    response[name] = value
+                response["X-Page-Cache"] = "hit"
+                return response
+        response = self.get_response(request)
+        if not _user_is_anonymous(request):
+            # Whatever a signed-in user sees must not be kept by a shared cache either.
+            response.setdefault("Cache-Control", "private, no-store")
+            return response
+        if (
+            key
+            and getattr(request, "_mha_page_cacheable", False)
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and request.method == "GET"
+        ):
+            patch_vary_headers(response, ["Cookie"])
+            headers = [
+                (k, v)
+                for k, v in response.items()
+                if k.lower() in ("content-type", "content-language", "vary", "link")
+            ]
+            cache.set(key, (response.content, headers), timeout())
+            response["X-Page-Cache"] = "miss"
+        return response
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    page_published.connect(invalidate, dispatch_uid="mha-pagecache-published")
+    page_unpublished.connect(invalidate, dispatch_uid="mha-pagecache-unpublished")
+    post_page_move.connect(invalidate, dispatch_uid="mha-pagecache-moved")
+    from wagtail.models import Page
+
+    post_delete.connect(invalidate, sender=Page, dispatch_uid="mha-pagecache-deleted")
+    from media_pipeline.models import MediaAsset
+
+    post_save.connect(invalidate, sender=MediaAsset, dispatch_uid="mha-pagecache-asset")
+    post_delete.connect(invalidate, sender=MediaAsset, dispatch_uid="mha-pagecache-asset-del")

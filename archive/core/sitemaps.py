@@ -1,0 +1,51 @@
+"""``/sitemap.xml``: the home page, the collections and every public, live item.
+
+Only what an anonymous visitor may see is listed, through the access policy like every
+other door; each URL carries its language alternates.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sitemaps import Sitemap
+
+from archive.access import policy
+
+
+class _PageSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+    limit = 20000
+
+    def location(self, page) -> str:
+        return page.get_url(None) or page.url
+
+    def lastmod(self, page):
+        return page.last_published_at
+
+
+class SectionSitemap(_PageSitemap):
+    priority = 0.8
+
+    def items(self):
+        from archive.core.models import HomePage
+        from archive.items.models import CollectionPage
+
+        return [*HomePage.objects.live(), *CollectionPage.objects.live().order_by("path")]
+
+
+class ItemSitemap(_PageSitemap):
+    priority = 0.5
+
+    def items(self):
+        from archive.items.models import ItemPage
+
+        return (
+            policy.visible_items(ItemPage.objects.all(), AnonymousUser())
+            .only("id", "path", "url_path", "depth", "last_published_at", "live")
+            .order_by("path")
+        )
+
+
+SITEMAPS = {"sections": SectionSitemap, "items": ItemSitemap}

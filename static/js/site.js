@@ -1,0 +1,146 @@
+/* Progressive enhancement for the archive's pages. Everything works without this file:
+ * the native <audio controls> plays, the transcript is all there, pictures are links.
+ * With it: a waveform that shows progress and seeks, the transcript follows playback and
+ * seeks on a tap, #t=SECONDS starts there, the transcript languages toggle, and in
+ * low-bandwidth mode a tapped picture loads in place. No framework, no build step. */
+(function () {
+  "use strict";
+
+  function tapToLoad() {
+    document.querySelectorAll("a.tap-to-load").forEach(function (a) {
+      a.addEventListener("click", function (ev) {
+        ev.preventDefault();
+        var img = document.createElement("img");
+        img.src = a.dataset.src;
+        img.alt = a.dataset.alt || "";
+        img.decoding = "async";
+        a.replaceWith(img);
+      });
+    });
+  }
+
+  function hashTime() {
+    var m = /(?:^#|&)t=(\d+(?:\.\d+)?)/.exec(location.hash);
+    return m ? parseFloat(m[1]) : null;
+  }
+
+  function seek(audio, t, play) {
+    function go() {
+      audio.currentTime = t;
+      if (play) {
+        var p = audio.play();
+        if (p && p.catch) p.catch(function () {});
+      }
+    }
+    if (audio.readyState >= 1) {
+      go();
+    } else {
+      audio.addEventListener("loadedmetadata", go, { once: true });
+      if (audio.preload === "none") audio.preload = "metadata";
+      audio.load();
+    }
+  }
+
+  function drawWave(box, audio) {
+    var url = box.dataset.peaks;
+    if (!url || !window.fetch) return;
+    var canvas = document.createElement("canvas");
+    canvas.setAttribute("aria-hidden", "true");
+    box.appendChild(canvas);
+    var peaks = null;
+    function paint() {
+      if (!peaks) return;
+      var w = box.clientWidth, h = box.clientHeight, dpr = window.devicePixelRatio || 1;
+      canvas.width = w * dpr; canvas.height = h * dpr;
+      var c = canvas.getContext("2d");
+      c.scale(dpr, dpr);
+      var dur = audio.duration || peaks.duration || 1;
+      var played = (audio.currentTime || 0) / dur;
+      var n = Math.min(peaks.data.length, Math.floor(w / 3));
+      var step = peaks.data.length / n;
+      for (var i = 0; i < n; i++) {
+        var v = 0;
+        for (var j = Math.floor(i * step); j < Math.floor((i + 1) * step); j++) v = Math.max(v, peaks.data[j]);
+        var bh = Math.max(2, v * (h - 4));
+        c.fillStyle = i / n <= played ? "#b8322a" : "#8a94ad";
+        c.fillRect(i * 3, (h - bh) / 2, 2, bh);
+      }
+    }
+    fetch(url).then(function (r) { return r.ok ? r.json() : null; }).then(function (json) {
+      if (!json || !json.data) return;
+      peaks = json;
+      box.hidden = false;
+      paint();
+    }).catch(function () {});
+    audio.addEventListener("timeupdate", paint);
+    window.addEventListener("resize", paint);
+    box.addEventListener("click", function (ev) {
+      var rect = box.getBoundingClientRect();
+      var dur = audio.duration || (peaks && peaks.duration) || 0;
+      if (dur) seek(audio, dur * (ev.clientX - rect.left) / rect.width, true);
+    });
+  }
+
+  function transcript(section, audio) {
+    var items = Array.prototype.slice.call(section.querySelectorAll("li[data-start]"));
+    var cues = items.map(function (li) {
+      return { li: li, start: parseFloat(li.dataset.start), end: parseFloat(li.dataset.end) };
+    });
+    var current = null;
+    function follow() {
+      var t = audio.currentTime;
+      var now = null;
+      for (var i = 0; i < cues.length; i++) {
+        if (t >= cues[i].start && t < cues[i].end) { now = cues[i]; break; }
+      }
+      if (now === current) return;
+      if (current) { current.li.classList.remove("now"); current.li.removeAttribute("aria-current"); }
+      current = now;
+      if (now) { now.li.classList.add("now"); now.li.setAttribute("aria-current", "true"); }
+    }
+    audio.addEventListener("timeupdate", follow);
+    audio.addEventListener("seeked", follow);
+    cues.forEach(function (cue) {
+      cue.li.addEventListener("click", function (ev) {
+        ev.preventDefault();
+        history.replaceState(null, "", "#t=" + cue.start);
+        seek(audio, cue.start, true);
+      });
+    });
+    var langs = section.querySelector(".transcript-langs");
+    if (langs) {
+      langs.hidden = false;
+      var buttons = langs.querySelectorAll("button[data-show]");
+      buttons.forEach(function (b) {
+        b.addEventListener("click", function () {
+          section.dataset.show = b.dataset.show;
+          buttons.forEach(function (o) { o.setAttribute("aria-pressed", o === b ? "true" : "false"); });
+        });
+      });
+    }
+  }
+
+  function players() {
+    var figure = document.querySelector("[data-player]");
+    if (!figure) return;
+    var audio = figure.querySelector("audio");
+    var wave = figure.querySelector(".wave");
+    if (wave) drawWave(wave, audio);
+    var section = document.querySelector("[data-transcript]");
+    if (section) transcript(section, audio);
+    var t = hashTime();
+    if (t !== null) seek(audio, t, false);
+    window.addEventListener("hashchange", function () {
+      var t = hashTime();
+      if (t !== null) seek(audio, t, true);
+    });
+  }
+
+  function start() {
+    document.documentElement.classList.add("js");
+    tapToLoad();
+    players();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
