@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-
 from .pagecache import LOW_BANDWIDTH_COOKIE
 
 
