@@ -36,3 +36,18 @@ def item(db):
 
     _, collections = factories.site_tree()
     return factories.recording(collections["dialects"], speaker=factories.person())
+
+
+@pytest.fixture
+def wagtail_root(transactional_db):
+    """The locale and root page Wagtail's migrations made, restored after a flush.
+
+    Tests with a live server need committed data, so they flush the database between tests
+    and with it those migration-made rows.
+    """
+    from django.conf import settings as conf
+    from wagtail.models import Locale, Page
+
+    Locale.objects.get_or_create(language_code=conf.LANGUAGE_CODE)
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root"))

@@ -34,7 +34,10 @@
     var img = document.querySelector('img[src*="/assets/' + entry.asset + '/"]');
     if (!img) return;
     var figure = img.closest("figure") || img.parentNode;
+    // What to swap for the viewer: the figure's child holding the picture (a link around
+    // it, if any), so the viewer never ends up inside a link that would steal its clicks.
     var picture = img.closest("picture") || img;
+    while (picture.parentNode && picture.parentNode !== figure) picture = picture.parentNode;
     var button = document.createElement("button");
     button.type = "button";
     button.className = "zoom-button";

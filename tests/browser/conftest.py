@@ -64,16 +64,8 @@ def phone(browser):
 
 
 @pytest.fixture
-def site(transactional_db, tmp_path, settings):
+def site(wagtail_root, tmp_path, settings):
     settings.ALLOWED_HOSTS = ["*"]
-    # The live server needs committed data, so these tests flush the database after each
-    # test, and with it the rows Wagtail's migrations made: the locale and the root page.
-    from django.conf import settings as conf
-    from wagtail.models import Locale, Page
-
-    Locale.objects.get_or_create(language_code=conf.LANGUAGE_CODE)
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", slug="root"))
     return site_data.build(tmp_path, media=True)
 
 
