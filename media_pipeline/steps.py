@@ -213,20 +213,6 @@ def read_peaks(pcm: Path, buckets: int) -> tuple[list[float], int]:
     return out, total
 
 
-def compute_peaks(samples: array, buckets: int) -> list[float]:
-    """Peaks of in-memory samples (short files, tests)."""
-    n = len(samples)
-    if n == 0:
-        return []
-    buckets = min(buckets, n)
-    step = n / buckets
-    return [
-        round(max(max(c), -min(c)) / 32768, 3)
-        for c in (samples[int(i * step) : max(int((i + 1) * step), int(i * step) + 1)]
-                  for i in range(buckets))
-    ]  # fmt: skip
-
-
 def video_derivatives(asset: MediaAsset, src: Path, workdir: Path, info: dict,
                       progress: Progress) -> None:  # fmt: skip
     for n, spec in enumerate(VIDEO_SPECS):

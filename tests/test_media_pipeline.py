@@ -430,3 +430,21 @@ def test_one_bad_file_does_not_affect_another_item(item, tmp_path, ingest):
         ingest(bad, item=other, filename="b.wav")
     assert MediaAsset.objects.get(pk=good.asset.pk).status == "ready"
     assert other.assets.count() == 0
+
+
+def test_a_collection_cover_on_a_restricted_item_is_not_shown_to_the_public(
+    client, item, tmp_path, ingest
+):
+    from archive.items.models import CollectionPage
+
+    hidden = factories.recording(item.get_parent().specific, speaker=factories.person(),
+                                 access="restricted")  # fmt: skip
+    secret = ingest(make_jpeg(tmp_path / "secret.jpg"), item=hidden, filename="secret.jpg")
+    collection = CollectionPage.objects.get(pk=item.get_parent().pk)
+    collection.cover_asset = secret.asset
+    collection.save()
+    assert collection.cover_item_for(None).pk == item.pk
+    body = client.get("/").content.decode()
+    assert secret.asset.url("thumb") not in body
+    curator = factories.user(groups=("Curators",))
+    assert collection.cover_item_for(curator).pk == hidden.pk

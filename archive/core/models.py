@@ -38,7 +38,7 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         collections = list(CollectionPage.objects.child_of(self).live().order_by("path"))
         by_slug = {c.slug: c for c in collections}
-        covers = [c.cover_item for c in collections]
+        covers = [c.cover_item_for(request.user) for c in collections]
         attach_thumbs([c for c in covers if c is not None], request.user)
         for c, cover in zip(collections, covers, strict=True):
             c.cover = cover.thumb if cover is not None else None

@@ -77,11 +77,8 @@ def descriptor(asset_id: int, user) -> Descriptor | None:
         return None
     pyramid, tiles = asset.derivative("pyramid"), asset.derivative("tiles")
     if pyramid is not None and pyramid.width and pyramid.height:
+        # The pipeline records the pyramid at the size shown (after EXIF orientation).
         source, width, height = pyramid.file.name, pyramid.width, pyramid.height
-        # The recorded size may be the original's before EXIF orientation; the tiles know.
-        dims = sources.tiles_dimensions(tiles.file.name) if tiles is not None else None
-        if dims:
-            width, height = dims
     else:
         source = asset.original.file.name
         width = int(asset.original.probe.get("width") or 0)

@@ -79,15 +79,6 @@ def forget_zip(name: str) -> None:
         tz.close()
 
 
-def tiles_dimensions(zip_name: str) -> tuple[int, int] | None:
-    """(width, height) of the image the zip was cut from, or None if it cannot be read."""
-    try:
-        tz = _tile_zip(zip_name)
-    except (OSError, zipfile.BadZipFile):
-        return None
-    return (tz.width, tz.height) if tz.width and tz.height else None
-
-
 def pre_cut_tile(zip_name: str, req: ImageRequest) -> bytes | None:
     """The tile's JPEG bytes when dzsave cut exactly this request, else None."""
     if not req.is_plain:

@@ -772,12 +772,15 @@ class CollectionPage(Page):
     def visible_items(self, user) -> models.QuerySet:
         return policy.visible_items(ItemPage.objects.child_of(self), user)
 
-    @property
-    def cover_item(self):
-        """The item whose first image stands for the collection on the home page."""
+    def cover_item_for(self, user):
+        """The item whose first picture stands for the collection, among those ``user`` may
+        see: the curator's chosen cover if visible, else the first item."""
+        items = policy.visible_items(ItemPage.objects.child_of(self), user)
         if self.cover_asset_id:
-            return self.cover_asset.item
-        return ItemPage.objects.child_of(self).live().filter(access_level="public").first()
+            chosen = items.filter(pk=self.cover_asset.item_id).first()
+            if chosen is not None:
+                return chosen
+        return items.order_by("path").first()
 
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator

@@ -32,33 +32,9 @@ def seconds(value) -> str:
     return f"{total // 60}:{total % 60:02d}"
 
 
-@register.simple_tag
-def thumb_url(item, user) -> str:
-    """The thumbnail of the first image (or video poster) of ``item`` that ``user`` may see."""
-    if item is None:
-        return ""
-    from archive.access import policy
-    from media_pipeline.models import Derivative
-
-    d = (
-        Derivative.objects.filter(name="thumb", asset__item_id=item.pk)
-        .filter(asset__in=policy.visible_assets(item.assets.all(), user))
-        .order_by("asset__position", "asset_id")
-        .select_related("asset")
-        .first()
-    )
-    return d.asset.url("thumb") if d else ""
-
-
 @register.filter
 def asset_url(asset, name: str) -> str:
     return asset.url(name)
-
-
-@register.filter
-def has_rendition(asset, name: str) -> bool:
-    """Whether ``asset`` has the derivative ``name`` (a page never links a missing file)."""
-    return asset.derivative(name) is not None
 
 
 @register.filter
