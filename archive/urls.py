@@ -8,10 +8,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from archive.assets.views import asset_file
 from archive.core import views as core_views
 from archive.core.health import healthz
 from archive.core.sitemaps import SITEMAPS
-from media_pipeline.views import asset_file
 from search import views as search_views
 
 urlpatterns = [

@@ -68,10 +68,10 @@ def wait_http(url: str, timeout: float = 60) -> None:
 def make_archive(project: Project, src: Path) -> tuple[int, Path, Path, int, int]:
     """Ingest ``src`` as a public item's image; return (asset id, tiles, pyramid, w, h)."""
     project.setup_django()
+    from archive.assets.ingest import ingest
+    from archive.assets.models import MediaAsset
+    from archive.assets.tasks import process_asset
     from archive.items.models import EmbroideryPatternPage, ItemPerson
-    from media_pipeline.ingest import ingest
-    from media_pipeline.models import MediaAsset
-    from media_pipeline.tasks import process_asset
     from tests import factories
 
     _, collections = factories.site_tree()

@@ -144,9 +144,9 @@ def bulk_items(collection, kind_model, count: int, start: int, extra) -> list[in
 def fill(collections, size: int, done: int, shared_original) -> None:
     """Grow the corpus from ``done`` to ``size`` items (60% embroidery, 25% dialect, 15%
     music); every embroidery item has one image asset with thumbnail and web derivatives."""
+    from archive.assets.models import Derivative, MediaAsset
     from archive.items.models import EmbroideryPatternPage, MusicPiecePage, RecordingPage
     from archive.vocabularies.models import Dialect, Genre, Motif, Place
-    from media_pipeline.models import Derivative, MediaAsset
 
     villages = list(Place.objects.filter(kind="village").values_list("pk", flat=True))
     motifs = list(Motif.objects.values_list("pk", flat=True))
@@ -199,9 +199,9 @@ def fill(collections, size: int, done: int, shared_original) -> None:
 
 def rich_item(collections, n_related: int, shared_original, tag: str):
     """An embroidery item with ``n_related`` assets, cues, people and related items."""
+    from archive.assets.models import Derivative, MediaAsset
     from archive.items.models import EmbroideryPatternPage, ItemPerson, TranscriptCue
     from archive.vocabularies.models import Motif, Place
-    from media_pipeline.models import Derivative, MediaAsset
     from tests import factories
 
     motif = Motif.objects.order_by("slug").first()
@@ -272,9 +272,9 @@ def run(args) -> None:
     from django.utils import translation
     from wagtail.models import Page
 
+    from archive.assets.models import Original
     from archive.items.models import CollectionPage, ItemPage
     from archive.vocabularies.loader import load_all_vocabularies
-    from media_pipeline.models import Original
     from tests import factories
 
     load_all_vocabularies()

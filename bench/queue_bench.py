@@ -53,7 +53,7 @@ def counts(db: Path) -> dict[str, int]:
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
     try:
         rows = con.execute(
-            "SELECT status, COUNT(*) FROM media_pipeline_mediaasset GROUP BY status"
+            "SELECT status, COUNT(*) FROM assets_mediaasset GROUP BY status"
         ).fetchall()
     finally:
         con.close()

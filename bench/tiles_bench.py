@@ -59,9 +59,10 @@ def part_a(project: Project, runs: int) -> None:
     src = texture_tiff(10000, 10000)
     record = ingest_json(project, src, wait=False)
     project.setup_django()
-    from media_pipeline.iiif_derivatives import TILE_SUFFIX, make_tiles_zip
-    from media_pipeline.models import MediaAsset
-    from media_pipeline.steps import save_derivative
+    from archive.assets.files import save_derivative
+    from archive.assets.models import MediaAsset
+    from media_pipeline.steps import Made
+    from media_pipeline.tiles import TILE_SUFFIX, make_tiles_zip
 
     asset = MediaAsset.objects.select_related("original").get(item_id=record["item"])
     width, height = asset.original.probe["width"], asset.original.probe["height"]
@@ -79,8 +80,8 @@ def part_a(project: Project, runs: int) -> None:
                 if who == "ours":
                     t0 = time.perf_counter()
                     tiles = make_tiles_zip(src, work / "tiles.zip")
-                    d = save_derivative(asset, "tiles", tiles, "application/zip", width=width,
-                                        height=height)  # fmt: skip
+                    made = Made("tiles", tiles, "application/zip", width, height)
+                    d = save_derivative(asset, made)
                     ours_t.append(time.perf_counter() - t0)
                     stored = Path(d.file.path)
                     names.setdefault(who, tile_names(stored))
@@ -163,23 +164,18 @@ def part_b(project: Project, force_steps: bool) -> None:
 def run_step(step: str, src: Path, out: Path, var: Path) -> None:
     """Child mode: one pipeline step alone (for the memory breakdown)."""
     Project(var.parent).setup_django()
-    import pyvips
 
-    from media_pipeline.iiif_derivatives import make_pyramid, make_tiles_zip
     from media_pipeline.probe import probe_image
     from media_pipeline.specs import IMAGE_SPECS
-    from media_pipeline.steps import _save_image
+    from media_pipeline.steps import image_renditions
+    from media_pipeline.tiles import make_pyramid, make_tiles_zip
 
     if step == "probe":
         probe_image(src)
     elif step in ("thumbnails", "avif"):
-        for spec in IMAGE_SPECS:
-            if (spec["format"] == "avif") != (step == "avif"):
-                continue
-            image = pyvips.Image.thumbnail(str(src), spec["width"], height=spec["width"] * 4,
-                                           size="down", export_profile="srgb")  # fmt: skip
-            _save_image(image, out / f"{spec['name']}.{spec['format']}", spec["format"],
-                        spec["quality"])  # fmt: skip
+        specs = tuple(s for s in IMAGE_SPECS if (s.format == "avif") == (step == "avif"))
+        for _made in image_renditions(src, out, specs):
+            pass
     elif step == "pyramid":
         make_pyramid(src, out / "pyramid.tif")
     elif step == "tiles":

@@ -1,6 +1,9 @@
-"""Ingest, probing, derivatives and fixity for the archive's media.
+"""A toolkit that turns media files into web- and phone-ready derivatives.
 
-Originals are stored once, content-addressed by SHA-256 and never modified; every derivative
-can be rebuilt from them. Steps are small and named, formats are data (``specs.py``), and
-every external program is called with an argument list, never through a shell.
+It knows files and programs, nothing of the archive: no Django models, no imports from
+``archive`` or ``search``. ``sniff`` says what a file really is, ``probe`` reads its technical
+metadata within limits, ``specs`` lists the renditions as data, ``steps`` makes them from a
+local path into a work folder and says which files it made, ``tiles`` makes the IIIF tile zip
+and pyramid. Every external program is called with an argument list, never through a shell.
+The archive's ``assets`` app stores originals and records what these steps make.
 """

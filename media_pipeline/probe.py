@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
+import pyvips
 from django.utils.translation import gettext as _
 
 from .errors import MediaError
-from .sniff import Sniffed
+from .sniff import Sniffed, sniff
 
 #: Largest image accepted, in pixels (400 megapixels: big flatbed scans of whole garments).
-MAX_PIXELS = getattr(settings, "MHA_MAX_IMAGE_PIXELS", 400_000_000)
+MAX_PIXELS = 400_000_000
 #: Longest recording accepted, in seconds.
-MAX_DURATION = getattr(settings, "MHA_MAX_DURATION_SECONDS", 3 * 3600)
+MAX_DURATION = 3 * 3600
 _EXIF_FIELDS = {
     "exif-ifd0-Make": "camera_make",
     "exif-ifd0-Model": "camera_model",
@@ -24,9 +25,7 @@ _EXIF_FIELDS = {
 }
 
 
-def probe_image(path: Path) -> dict:
-    import pyvips
-
+def probe_image(path: Path, *, max_pixels: int = MAX_PIXELS) -> dict:
     try:
         image = pyvips.Image.new_from_file(str(path), access="sequential", fail_on="truncated")
     except pyvips.Error as exc:
@@ -34,10 +33,10 @@ def probe_image(path: Path) -> dict:
             _("The image cannot be read: %(err)s") % {"err": _first_line(exc)}
         ) from exc
     width, height = image.width, image.height
-    if width * height > MAX_PIXELS:
+    if width * height > max_pixels:
         raise MediaError(
             _("The image is %(w)d × %(h)d pixels, over the limit of %(max)d megapixels.")
-            % {"w": width, "h": height, "max": MAX_PIXELS // 1_000_000}
+            % {"w": width, "h": height, "max": max_pixels // 1_000_000}
         )
     orientation = image.get("orientation") if image.get_typeof("orientation") else 1
     info = {
@@ -70,7 +69,7 @@ def probe_image(path: Path) -> dict:
     return info
 
 
-def probe_av(path: Path, sniffed: Sniffed) -> dict:
+def probe_av(path: Path, sniffed: Sniffed, *, max_duration: float = MAX_DURATION) -> dict:
     cmd = [
         "ffprobe", "-v", "error", "-hide_banner",
         "-protocol_whitelist", "file",
@@ -98,10 +97,10 @@ def probe_av(path: Path, sniffed: Sniffed) -> dict:
         raise MediaError(_("The file holds no audio or video stream."))
     if duration <= 0.05:
         raise MediaError(_("The recording is empty (0 seconds long)."))
-    if duration > MAX_DURATION:
+    if duration > max_duration:
         raise MediaError(
             _("The recording is %(m)d minutes long, over the limit of %(max)d minutes.")
-            % {"m": duration // 60, "max": MAX_DURATION // 60}
+            % {"m": duration // 60, "max": max_duration // 60}
         )
     info: dict = {"duration": round(duration, 3), "format": fmt.get("format_name")}
     if audio:
@@ -126,3 +125,29 @@ def probe_av(path: Path, sniffed: Sniffed) -> dict:
 def _first_line(exc: Exception) -> str:
     lines = [x for x in str(exc).splitlines() if x.strip()]
     return lines[-1][:200] if lines else type(exc).__name__
+
+
+@dataclass(frozen=True)
+class Identified:
+    """What a file is, read from its bytes and its streams, within the limits."""
+
+    kind: str  # image | audio | video
+    content_type: str
+    extension: str
+    probe: dict
+
+
+def identify(
+    path: Path, *, max_pixels: int = MAX_PIXELS, max_duration: float = MAX_DURATION
+) -> Identified:
+    """Sniff and probe ``path``, or raise a MediaError saying why it is refused."""
+    sniffed = sniff(path)
+    if sniffed.kind == "image":
+        info = probe_image(path, max_pixels=max_pixels)
+        return Identified("image", sniffed.content_type, sniffed.extension, info)
+    info = probe_av(path, sniffed, max_duration=max_duration)
+    kind = info.pop("kind")
+    content_type = sniffed.content_type
+    if kind == "audio" and content_type.startswith("video/"):
+        content_type = "audio/mp4"
+    return Identified(kind, content_type, sniffed.extension, info)

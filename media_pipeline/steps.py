@@ -1,51 +1,64 @@
-"""Derivative steps.
+"""Derivative steps: from a local original to finished files in a work folder.
 
-Each step makes files in a private temp folder; only a complete file is saved to storage,
-and only then recorded, so a killed worker leaves nothing half-made visible and a later run
-simply makes it again. Audio is decoded once: one ffmpeg run feeds every audio output.
+Each step takes paths and yields a ``Made`` for every complete file it wrote; it stores and
+records nothing. The caller (the archive's ``assets`` app) saves each file as it arrives, so a
+killed worker leaves nothing half-made visible and a later run simply makes it again. Audio
+is decoded once: one ffmpeg run feeds every audio output. ffmpeg command lines are built as
+ffmpeg-python graphs and run here with our own timeout, only local files allowed.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import shutil
 import subprocess
-import tempfile
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.files import File
-from django.db import transaction
+import ffmpeg
+import pyvips
 from django.utils.translation import gettext as _
+from PIL import Image, ImageDraw
 
 from .errors import MediaError
-from .ingest import copy_to_temp
-from .models import Derivative, MediaAsset, MediaKind
 from .specs import (
     AUDIO_SPECS,
     IMAGE_SPECS,
     LOUDNORM,
     PEAKS_BUCKETS,
     PEAKS_RATE,
+    POSTER_HEIGHT,
     VIDEO_SPECS,
+    ImageSpec,
 )
+from .tiles import make_pyramid, make_tiles_zip, scrub
 
-log = logging.getLogger(__name__)
 FFMPEG_TIMEOUT = 6 * 3600
 WAVEFORM_SIZE = (1200, 160)
 WAVEFORM_COLOUR = (138, 43, 31)
+#: Every ffmpeg run: no terminal, quiet, and only local files (never a protocol, a playlist
+#: or a concat list that names other files).
+GLOBAL_ARGS = ("-nostdin", "-hide_banner", "-loglevel", "error")
+INPUT_OPTIONS = {"protocol_whitelist": "file"}
+#: Derivatives carry no metadata of the original: no tags, titles, comments or GPS.
+STRIP = {"map_metadata": -1}
 Progress = Callable[[int], None]
 
 
-def ffmpeg_input_args(path: Path) -> list[str]:
-    # Only local files; never a protocol or a list that names other files.
-    return ["-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist", "file",
-            "-i", str(path)]  # fmt: skip
+@dataclass(frozen=True)
+class Made:
+    """A finished derivative file, ready to be stored under ``name``."""
+
+    name: str
+    path: Path
+    content_type: str
+    width: int | None = None
+    height: int | None = None
 
 
 def run(cmd: list[str], *, timeout: float = FFMPEG_TIMEOUT) -> bytes:
+    """Run a compiled command line (an argument list, no shell); a failure is a MediaError."""
     try:
         result = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
     except FileNotFoundError as exc:
@@ -60,29 +73,39 @@ def run(cmd: list[str], *, timeout: float = FFMPEG_TIMEOUT) -> bytes:
     return result.stdout
 
 
-def save_derivative(
-    asset: MediaAsset, name: str, path: Path, content_type: str, **dims
-) -> Derivative:
-    ext = path.suffix
-    with open(path, "rb") as fh, transaction.atomic():
-        old = Derivative.objects.filter(asset=asset, name=name).first()
-        d = Derivative(asset=asset, name=name, content_type=content_type, size=path.stat().st_size,
-                       **dims)  # fmt: skip
-        d.file.save(f"{asset.pk}/{name}{ext}", File(fh), save=False)
-        if old is not None:
-            old_file = old.file.name
-            storage = old.file.storage
-            old.delete()
-            transaction.on_commit(lambda: storage.delete(old_file))
-        d.save()
-    return d
+def compile_outputs(*outputs) -> list[str]:
+    """One ffmpeg argument list for ffmpeg-python output nodes, with our global arguments."""
+    return ffmpeg.merge_outputs(*outputs).global_args(*GLOBAL_ARGS).overwrite_output().compile()
 
 
-def _save_image(image, out: Path, fmt: str, quality: int) -> None:
-    import pyvips
+def source(path: Path, **options):
+    return ffmpeg.input(str(path), **INPUT_OPTIONS, **options)
 
-    from .iiif_derivatives import scrub
 
+# ------------------------------------------------------------------------------------ images
+
+
+def image_renditions(
+    src: Path, workdir: Path, specs: tuple[ImageSpec, ...] = IMAGE_SPECS, *, prefix: str = ""
+) -> Iterator[Made]:
+    """Each image spec from ``src``: oriented, sRGB, never enlarged, metadata removed."""
+    for spec in specs:
+        # thumbnail() shrinks on load (fast, low memory), applies EXIF orientation and
+        # converts to sRGB; size="down" never enlarges.
+        try:
+            image = pyvips.Image.thumbnail(
+                str(src), spec.width, height=spec.width * 4, size="down", export_profile="srgb"
+            )
+            if image.hasalpha() and spec.format == "jpeg":
+                image = image.flatten(background=[255, 255, 255])
+            out = workdir / f"{prefix}{spec.name}.{spec.extension}"
+            save_image(image, out, spec.format, spec.quality)
+        except pyvips.Error as exc:
+            raise MediaError(_("The image cannot be decoded.")) from exc
+        yield Made(spec.name, out, spec.content_type, image.width, image.height)
+
+
+def save_image(image: pyvips.Image, out: Path, fmt: str, quality: int) -> None:
     image = scrub(image)
     if fmt == "jpeg":
         save, kwargs = image.jpegsave, {"Q": quality, "optimize_coding": True}
@@ -96,92 +119,80 @@ def _save_image(image, out: Path, fmt: str, quality: int) -> None:
         save(str(out), strip=True, **kwargs)  # libvips 8.14: strip all metadata, GPS too
 
 
-def image_derivatives(asset: MediaAsset, src: Path, workdir: Path, progress: Progress) -> None:
-    import pyvips
-
-    from .iiif_derivatives import make_pyramid, make_tiles_zip
-
+def image_derivatives(
+    src: Path, workdir: Path, probe: dict, progress: Progress = lambda p: None
+) -> Iterator[Made]:
+    """Web renditions, then the IIIF pyramid and tiles zip, of an image original."""
     steps = len(IMAGE_SPECS) + 2
-    for n, spec in enumerate(IMAGE_SPECS):
-        # thumbnail() shrinks on load (fast, low memory), applies EXIF orientation and
-        # converts to sRGB; size="down" never enlarges.
-        try:
-            image = pyvips.Image.thumbnail(
-                str(src), spec["width"], height=spec["width"] * 4, size="down",
-                export_profile="srgb",
-            )  # fmt: skip
-        except pyvips.Error as exc:
-            raise MediaError(_("The image cannot be decoded.")) from exc
-        if image.hasalpha() and spec["format"] == "jpeg":
-            image = image.flatten(background=[255, 255, 255])
-        ext = {"jpeg": "jpg"}.get(spec["format"], spec["format"])
-        out = workdir / f"{spec['name']}.{ext}"
-        _save_image(image, out, spec["format"], spec["quality"])
-        save_derivative(
-            asset, spec["name"], out, f"image/{spec['format']}", width=image.width,
-            height=image.height,
-        )  # fmt: skip
+    for n, made in enumerate(image_renditions(src, workdir)):
+        yield made
         progress(10 + 80 * (n + 1) // steps)
-    probe = asset.original.probe
     # Pyramid and tiles are made after autorotation: record the size as shown.
     width = probe.get("display_width", probe.get("width"))
     height = probe.get("display_height", probe.get("height"))
     try:
         pyramid = make_pyramid(src, workdir / "pyramid.tif")
-        save_derivative(asset, "pyramid", pyramid, "image/tiff", width=width, height=height)
+        yield Made("pyramid", pyramid, "image/tiff", width, height)
         progress(10 + 80 * (steps - 1) // steps)
         tiles = make_tiles_zip(src, workdir / "tiles.zip")
-        save_derivative(asset, "tiles", tiles, "application/zip", width=width, height=height)
+        yield Made("tiles", tiles, "application/zip", width, height)
     except pyvips.Error as exc:
         raise MediaError(_("The image cannot be tiled: it may be damaged.")) from exc
 
 
-def audio_derivatives(asset: MediaAsset, src: Path, workdir: Path, progress: Progress) -> float:
-    """Speech-grade Opus, AAC, waveform PNG and peaks from one decode of the original."""
-    outs = [workdir / f"{spec['name']}.{spec['ext']}" for spec in AUDIO_SPECS]
-    pcm, png = workdir / "peaks.pcm", workdir / "waveform.png"
-    n = len(AUDIO_SPECS)
-    # The waveform PNG is drawn from the 8 kHz PCM afterwards, not by ffmpeg's showwavespic,
-    # which holds the whole decoded signal in memory (~10 MB a minute: 2 GB for 3 hours).
-    graph = (
-        f"[0:a:0]asplit=2[norm][raw];[norm]{LOUDNORM},aresample=48000,"
-        f"asplit={n}{''.join(f'[o{i}]' for i in range(n))};"
-        f"[raw]aformat=sample_fmts=s16:channel_layouts=mono,aresample={PEAKS_RATE}[peaks]"
+# ------------------------------------------------------------------------------------- audio
+
+
+def audio_command(src: Path, workdir: Path) -> tuple[list[str], list[Path], Path]:
+    """The one ffmpeg run for every audio output: (argument list, rendition paths, PCM path).
+
+    The waveform is drawn from the 8 kHz PCM afterwards, not by ffmpeg's showwavespic, which
+    holds the whole decoded signal in memory (~10 MB a minute: 2 GB for 3 hours).
+    """
+    outs = [workdir / f"{spec.name}.{spec.extension}" for spec in AUDIO_SPECS]
+    pcm = workdir / "peaks.pcm"
+    split = source(src)["a:0"].filter_multi_output("asplit", 2)
+    norm, raw = split[0], split[1]
+    levelled = norm.filter("loudnorm", **LOUDNORM).filter("aresample", 48000)
+    copies = levelled.filter_multi_output("asplit", len(AUDIO_SPECS))
+    outputs = [
+        ffmpeg.output(copies[i], str(out), **spec.options, **STRIP)
+        for i, (spec, out) in enumerate(zip(AUDIO_SPECS, outs, strict=True))
+    ]
+    peaks = raw.filter("aformat", sample_fmts="s16", channel_layouts="mono").filter(
+        "aresample", PEAKS_RATE
     )
-    cmd = ["ffmpeg", *ffmpeg_input_args(src), "-filter_complex", graph, "-map_metadata", "-1"]
-    for i, (spec, out) in enumerate(zip(AUDIO_SPECS, outs, strict=True)):
-        cmd += ["-map", f"[o{i}]", *spec["args"], "-y", str(out)]
-    cmd += ["-map", "[peaks]", "-f", "s16le", "-acodec", "pcm_s16le", "-y", str(pcm)]
+    outputs.append(ffmpeg.output(peaks, str(pcm), f="s16le", acodec="pcm_s16le", **STRIP))
+    return compile_outputs(*outputs), outs, pcm
+
+
+def audio_derivatives(
+    src: Path, workdir: Path, progress: Progress = lambda p: None
+) -> Iterator[Made]:
+    """Speech-grade Opus, AAC, waveform PNG and peaks from one decode of the original."""
+    cmd, outs, pcm = audio_command(src, workdir)
     run(cmd)
     progress(70)
     for spec, out in zip(AUDIO_SPECS, outs, strict=True):
-        save_derivative(asset, spec["name"], out, spec["content_type"])
+        yield Made(spec.name, out, spec.content_type)
     peaks, samples = read_peaks(pcm, PEAKS_BUCKETS)
-    duration = samples / PEAKS_RATE
     peaks_path = workdir / "peaks.json"
-    peaks_path.write_text(
-        json.dumps(
-            {
-                "version": 2,
-                "channels": 1,
-                "sample_rate": PEAKS_RATE,
-                "length": len(peaks),
-                "duration": round(duration, 3),
-                "data": peaks,
-            }
-        )  # fmt: skip
-    )
-    save_derivative(asset, "peaks", peaks_path, "application/json")
-    draw_waveform(read_peaks(pcm, WAVEFORM_SIZE[0])[0], png)
-    save_derivative(asset, "waveform", png, "image/png", width=WAVEFORM_SIZE[0],
-                    height=WAVEFORM_SIZE[1])  # fmt: skip
-    return duration
+    document = {
+        "version": 2,
+        "channels": 1,
+        "sample_rate": PEAKS_RATE,
+        "length": len(peaks),
+        "duration": round(samples / PEAKS_RATE, 3),
+        "data": peaks,
+    }
+    peaks_path.write_text(json.dumps(document))
+    yield Made("peaks", peaks_path, "application/json")
+    png = draw_waveform(read_peaks(pcm, WAVEFORM_SIZE[0])[0], workdir / "waveform.png")
+    yield Made("waveform", png, "image/png", *WAVEFORM_SIZE)
 
 
 def draw_waveform(peaks: list[float], out: Path) -> Path:
     """A mirrored bar per pixel column, square-root scaled so quiet speech stays visible."""
-    from PIL import Image, ImageDraw
-
     width, height = WAVEFORM_SIZE
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
@@ -213,48 +224,47 @@ def read_peaks(pcm: Path, buckets: int) -> tuple[list[float], int]:
     return out, total
 
 
-def video_derivatives(asset: MediaAsset, src: Path, workdir: Path, info: dict,
-                      progress: Progress) -> None:  # fmt: skip
+# ------------------------------------------------------------------------------------- video
+
+
+def video_derivatives(
+    src: Path, workdir: Path, probe: dict, progress: Progress = lambda p: None
+) -> Iterator[Made]:
+    """Phone-sized MP4s, a poster and the poster's image renditions; audio as for audio."""
     for n, spec in enumerate(VIDEO_SPECS):
-        out = workdir / f"{spec['name']}.mp4"
-        run(["ffmpeg", *ffmpeg_input_args(src), "-map_metadata", "-1",
-             "-vf", f"scale=-2:'min({spec['height']},ih)'", "-pix_fmt", "yuv420p",
-             *spec["args"], "-movflags", "+faststart", "-y", str(out)])  # fmt: skip
-        save_derivative(asset, spec["name"], out, "video/mp4")
+        out = workdir / f"{spec.name}.{spec.extension}"
+        original = source(src)
+        video = original.video.filter("scale", -2, f"min({spec.height},ih)")
+        run(
+            compile_outputs(
+                ffmpeg.output(
+                    video, original["a?"], str(out), pix_fmt="yuv420p", movflags="+faststart",
+                    **spec.options, **STRIP,
+                )
+            )
+        )  # fmt: skip
+        yield Made(spec.name, out, spec.content_type)
         progress(10 + 50 * (n + 1) // len(VIDEO_SPECS))
     poster = workdir / "poster.jpg"
-    at = min(1.0, float(info.get("duration", 0)) / 2)
-    run(["ffmpeg", "-ss", f"{at:.2f}", *ffmpeg_input_args(src), "-frames:v", "1",
-         "-vf", "scale=-2:'min(480,ih)'", "-q:v", "4", "-y", str(poster)])  # fmt: skip
-    save_derivative(asset, "poster", poster, "image/jpeg")
+    at = min(1.0, float(probe.get("duration", 0)) / 2)
+    frame = source(src, ss=f"{at:.2f}").video.filter("scale", -2, f"min({POSTER_HEIGHT},ih)")
+    run(compile_outputs(ffmpeg.output(frame, str(poster), **{"frames:v": 1, "q:v": 4}, **STRIP)))
+    yield Made("poster", poster, "image/jpeg")
     # The poster is an image like any other: thumbnails and web sizes come from it.
-    for spec in IMAGE_SPECS:
-        import pyvips
-
-        image = pyvips.Image.thumbnail(str(poster), spec["width"], size="down")
-        ext = {"jpeg": "jpg"}.get(spec["format"], spec["format"])
-        out = workdir / f"{spec['name']}.{ext}"
-        _save_image(image, out, spec["format"], spec["quality"])
-        save_derivative(asset, spec["name"], out, f"image/{spec['format']}", width=image.width,
-                        height=image.height)  # fmt: skip
+    yield from image_renditions(poster, workdir, prefix="poster-")
+    if probe.get("audio"):
+        yield from audio_derivatives(src, workdir, progress)
 
 
-def build_derivatives(asset: MediaAsset, progress: Progress = lambda p: None) -> None:
-    """Make every derivative of ``asset`` from its original."""
-    original = asset.original
-    workdir = Path(tempfile.mkdtemp(prefix="mha-deriv-"))
-    try:
-        try:
-            src = copy_to_temp(original, workdir)
-        except FileNotFoundError as exc:
-            raise MediaError(_("The original file is missing from storage.")) from exc
-        if original.kind == MediaKind.IMAGE:
-            image_derivatives(asset, src, workdir, progress)
-        elif original.kind == MediaKind.AUDIO:
-            audio_derivatives(asset, src, workdir, progress)
-        elif original.kind == MediaKind.VIDEO:
-            video_derivatives(asset, src, workdir, original.probe, progress)
-            if original.probe.get("audio"):
-                audio_derivatives(asset, src, workdir, progress)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+def derivatives(
+    kind: str, src: Path, workdir: Path, probe: dict, progress: Progress = lambda p: None
+) -> Iterator[Made]:
+    """Every derivative of a local original of ``kind`` (image, audio or video)."""
+    if kind == "image":
+        yield from image_derivatives(src, workdir, probe, progress)
+    elif kind == "audio":
+        yield from audio_derivatives(src, workdir, progress)
+    elif kind == "video":
+        yield from video_derivatives(src, workdir, probe, progress)
+    else:
+        raise MediaError(_("Not a recognised image, audio or video format."))

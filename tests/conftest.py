@@ -20,7 +20,7 @@ def _english_messages():
 @pytest.fixture
 def ingest(django_capture_on_commit_callbacks):
     """Ingest, then run the processing it queues on commit, as the worker would."""
-    from media_pipeline.ingest import ingest as _ingest
+    from archive.assets.ingest import ingest as _ingest
 
     def run(*args, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):

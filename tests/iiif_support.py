@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pyvips
 
+from archive.assets.ingest import ingest
+from archive.assets.models import MediaAsset
+from archive.assets.tasks import process_asset
 from archive.items.models import (
     EmbroideryPatternPage,
     ItemPerson,
     MusicPiecePage,
     TranscriptCue,
 )
-from media_pipeline.ingest import ingest
-from media_pipeline.models import MediaAsset
-from media_pipeline.tasks import process_asset
 from tests import factories
 
 

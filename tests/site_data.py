@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pyvips
 
+from archive.assets.ingest import ingest
+from archive.assets.tasks import process_asset
 from archive.items.models import EmbroideryPatternPage, ItemPerson, TranscriptCue
 from archive.vocabularies.loader import load_all_vocabularies
 from archive.vocabularies.models import Dialect, Motif, Place, Technique
-from media_pipeline.ingest import ingest
-from media_pipeline.tasks import process_asset
 from tests import factories
 
 

@@ -95,7 +95,7 @@ def test_a_curator_can_open_the_create_form_of_each_item_type(client, model):
 
 @pytest.mark.parametrize(
     "snippet",
-    ["vocabularies/motif", "vocabularies/place", "people/person", "media_pipeline/mediaasset"],
+    ["vocabularies/motif", "vocabularies/place", "people/person", "assets/mediaasset"],
 )
 def test_a_curator_can_list_and_open_snippets(client, snippet):
     app, model = snippet.split("/")

@@ -14,8 +14,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import override_settings
 
+from archive.assets.models import MediaAsset
 from archive.iiif.validation import validate
-from media_pipeline.models import MediaAsset
 from tests import factories
 from tests.iiif_support import add_media, make_test_image, media_archive
 

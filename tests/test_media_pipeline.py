@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import pyvips
 
+from archive.assets.ingest import safe_display_name
+from archive.assets.models import Derivative, MediaAsset, Original
+from archive.assets.tasks import process_asset
 from media_pipeline.errors import MediaError
-from media_pipeline.ingest import safe_display_name
-from media_pipeline.models import Derivative, MediaAsset, Original
-from media_pipeline.tasks import process_asset
 from tests import factories
 from tests.media_files import make_jpeg, make_wav
 
@@ -211,7 +211,7 @@ def test_a_curator_uploads_several_files_and_sees_each_result(
     from django.urls import reverse
 
     client.force_login(factories.user(groups=("Curators",), is_staff=True))
-    assert client.get(reverse("wagtailsnippets_media_pipeline_mediaasset:list")).status_code == 200
+    assert client.get(reverse("wagtailsnippets_assets_mediaasset:list")).status_code == 200
     good = SimpleUploadedFile("sleeve.jpg", make_jpeg(tmp_path / "s.jpg").read_bytes())
     bad = SimpleUploadedFile("truncated.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 100)
     with django_capture_on_commit_callbacks(execute=True):
@@ -299,7 +299,7 @@ def test_derivatives_are_rebuilt_from_the_original(item, tmp_path, ingest):
 
 
 def test_an_unexpected_failure_is_retried_then_reported(item, tmp_path, ingest, monkeypatch):
-    from media_pipeline import steps
+    from archive.assets import tasks
 
     calls = []
 
@@ -307,7 +307,7 @@ def test_an_unexpected_failure_is_retried_then_reported(item, tmp_path, ingest, 
         calls.append(1)
         raise OSError("storage timed out")
 
-    monkeypatch.setattr(steps, "build_derivatives", flaky)
+    monkeypatch.setattr(tasks, "build_derivatives", flaky)
     ingest(make_jpeg(tmp_path / "f.jpg"), item=item, filename="f.jpg")
     asset = MediaAsset.objects.get()
     assert len(calls) == 3  # the immediate backend runs each retry at once
@@ -323,9 +323,9 @@ def test_a_curator_retries_a_failed_asset_from_the_listing(
     result = ingest(make_jpeg(tmp_path / "x.jpg"), item=item, filename="x.jpg")
     MediaAsset.objects.filter(pk=result.asset.pk).update(status="failed", error="disk full")
     client.force_login(factories.user(groups=("Curators",), is_staff=True))
-    listing = client.get(reverse("wagtailsnippets_media_pipeline_mediaasset:list"))
+    listing = client.get(reverse("wagtailsnippets_assets_mediaasset:list"))
     assert "disk full" in listing.content.decode()
-    url = reverse("wagtail_bulk_action", args=["media_pipeline", "mediaasset", "reprocess"])
+    url = reverse("wagtail_bulk_action", args=["assets", "mediaasset", "reprocess"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"{url}?id={result.asset.pk}")
     assert response.status_code == 302

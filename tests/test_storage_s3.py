@@ -19,7 +19,7 @@ import pytest
 from botocore.config import Config
 from django.conf import settings as django_settings
 
-from media_pipeline.models import MediaAsset, Original
+from archive.assets.models import MediaAsset, Original
 from tests import factories
 from tests.media_files import make_jpeg, make_wav
 

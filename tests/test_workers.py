@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SETUP = """
 from tests import factories
-from media_pipeline.ingest import ingest
+from archive.assets.ingest import ingest
 from django.db import transaction
 _, c = factories.site_tree()
 item = factories.recording(c['dialects'], speaker=factories.person())
@@ -27,7 +27,7 @@ with transaction.atomic():
 print(r.asset.pk)
 """
 STATUS = """
-from media_pipeline.models import MediaAsset
+from archive.assets.models import MediaAsset
 a = MediaAsset.objects.get(pk={pk})
 print(a.status, a.derivatives.count(), sorted(a.derivatives.values_list('name', flat=True)))
 """

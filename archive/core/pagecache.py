@@ -124,7 +124,7 @@ def connect_signals() -> None:
     from wagtail.models import Page
 
     post_delete.connect(invalidate, sender=Page, dispatch_uid="mha-pagecache-deleted")
-    from media_pipeline.models import MediaAsset
+    from archive.assets.models import MediaAsset
 
     post_save.connect(invalidate, sender=MediaAsset, dispatch_uid="mha-pagecache-asset")
     post_delete.connect(invalidate, sender=MediaAsset, dispatch_uid="mha-pagecache-asset-del")

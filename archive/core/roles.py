@@ -12,7 +12,7 @@ from django.db import transaction
 
 CURATORS, CONTRIBUTORS, TEACHERS = "Curators", "Contributors", "Teachers"
 ITEM_MODELS = ["embroiderypatternpage", "recordingpage", "musicpiecepage", "collectionpage"]
-SNIPPET_APPS = ["vocabularies", "people", "media_pipeline"]
+SNIPPET_APPS = ["vocabularies", "people", "assets"]
 
 
 def _perms(*codenames_by_app: tuple[str, list[str]]) -> list[Permission]:

@@ -162,8 +162,8 @@ def load_items(entries: list[dict], progress: Callable[[str], None]) -> list[tup
 
 def make_media(page: ItemPage, entry: dict, cache: Path, progress: Callable[[str], None]) -> None:
     """Generate the item's demo media (cached on disk) and ingest it like any upload."""
-    from media_pipeline.ingest import ingest
-    from media_pipeline.tasks import process_asset
+    from archive.assets.ingest import ingest
+    from archive.assets.tasks import process_asset
 
     from . import media
 

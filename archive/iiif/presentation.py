@@ -29,9 +29,9 @@ from iiif_prezi3 import (
 )
 
 from archive.access import policy
+from archive.assets.models import AssetStatus, MediaKind
 from archive.core.i18n import language_map
 from archive.items.models import Role
-from media_pipeline.models import AssetStatus, MediaKind
 from media_pipeline.specs import AUDIO_SPECS, VIDEO_SPECS
 
 from .image_views import descriptor
@@ -160,7 +160,7 @@ def _audio_canvas(request, manifest: Manifest, asset, base: str, label):
     bodies = [
         b
         for b in (
-            _body(request, asset, spec["name"], "Sound", spec["content_type"], duration=duration)
+            _body(request, asset, spec.name, "Sound", spec.content_type, duration=duration)
             for spec in AUDIO_SPECS
         )
         if b is not None
@@ -187,7 +187,7 @@ def _video_canvas(request, manifest: Manifest, asset, base: str, label):
     bodies = [
         b
         for b in (
-            _body(request, asset, spec["name"], "Video", "video/mp4", duration=duration)
+            _body(request, asset, spec.name, "Video", "video/mp4", duration=duration)
             for spec in VIDEO_SPECS
         )
         if b is not None

@@ -31,14 +31,14 @@ def _item_changed(sender, instance, **kwargs) -> None:
 
     if not isinstance(instance, ItemPage) or not instance.pk:
         return
-    from media_pipeline.models import MediaAsset
+    from archive.assets.models import MediaAsset
 
     for asset_id in MediaAsset.objects.filter(item_id=instance.pk).values_list("pk", flat=True):
         _forget_asset(asset_id)
 
 
 def register() -> None:
-    from media_pipeline.models import Derivative, MediaAsset
+    from archive.assets.models import Derivative, MediaAsset
 
     post_save.connect(_asset_changed, sender=MediaAsset, dispatch_uid="iiif-asset-save")
     post_delete.connect(_asset_changed, sender=MediaAsset, dispatch_uid="iiif-asset-delete")

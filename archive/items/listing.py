@@ -140,7 +140,7 @@ def filter_collection(collection_slug: str, items: QuerySet, params) -> tuple[Qu
 def attach_thumbs(items: list, user) -> list:
     """Give each item ``thumb`` (url, width, height, and ``web`` for srcset) of its first
     image the user may see. One query whatever the number of items."""
-    from media_pipeline.models import Derivative, MediaAsset
+    from archive.assets.models import Derivative, MediaAsset
 
     ids = [i.pk for i in items]
     for i in items:
@@ -172,7 +172,7 @@ def attach_thumbs(items: list, user) -> list:
 
 def item_assets(item, user) -> list:
     """The item's visible assets with originals and derivatives loaded (two queries)."""
-    from media_pipeline.models import Derivative
+    from archive.assets.models import Derivative
 
     return list(
         policy.visible_assets(item.assets.all(), user)

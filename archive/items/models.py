@@ -735,7 +735,7 @@ class CollectionPage(Page):
     intro_zh = models.TextField(_("introduction (Chinese)"), blank=True)
     intro_en = models.TextField(_("introduction (English)"), blank=True)
     cover_asset = models.ForeignKey(
-        "media_pipeline.MediaAsset",
+        "assets.MediaAsset",
         verbose_name=_("cover image"),
         null=True,
         blank=True,

@@ -25,7 +25,7 @@ INSTALLED_APPS = [
     "archive.people",
     "archive.items",
     "archive.iiif",
-    "media_pipeline",
+    "archive.assets",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -174,6 +174,12 @@ if os.environ.get("MHA_S3_BUCKET"):
 #: Uploads above this size are streamed to disk, never held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+# --- media limits: what an upload may be ---
+#: Largest image accepted, in pixels (400 megapixels: big flatbed scans of whole garments).
+MHA_MAX_IMAGE_PIXELS = int(os.environ.get("MHA_MAX_IMAGE_PIXELS", "400000000"))
+#: Longest recording accepted, in seconds.
+MHA_MAX_DURATION_SECONDS = int(os.environ.get("MHA_MAX_DURATION_SECONDS", str(3 * 3600)))
 
 # --- background tasks: database-backed worker by default, RQ on Redis when chosen ---
 #: ``database`` (run ``manage.py db_worker --queue-name default,media``) or ``rq`` (run

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.access.models import AccessLevel
 from archive.items.models import ItemPage
+from media_pipeline.errors import MediaError
 
-from .errors import MediaError
 from .ingest import ingest, safe_display_name
 
 
@@ -46,7 +46,7 @@ class UploadForm(forms.Form):
 
 
 def upload(request):
-    if not request.user.has_perm("media_pipeline.add_mediaasset"):
+    if not request.user.has_perm("assets.add_mediaasset"):
         raise PermissionDenied
     results = []
     if request.method == "POST":
@@ -65,4 +65,4 @@ def upload(request):
             form = UploadForm(initial={"item": item})
     else:
         form = UploadForm(initial={"item": request.GET.get("item")})
-    return render(request, "media_pipeline/admin/upload.html", {"form": form, "results": results})
+    return render(request, "assets/admin/upload.html", {"form": form, "results": results})

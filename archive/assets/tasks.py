@@ -8,13 +8,20 @@ what is there, so it can be retried, re-run by ``rebuild_derivatives``, or resum
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
-from .errors import MediaError
+from media_pipeline import steps
+from media_pipeline.errors import MediaError
+
+from .files import copy_to_temp, save_derivative
 from .models import AssetStatus, MediaAsset
 
 log = logging.getLogger(__name__)
@@ -26,8 +33,6 @@ RETRY_DELAYS = [timedelta(seconds=30), timedelta(minutes=5)]
 @task(queue_name="media")
 def process_asset(asset_id: int, attempt: int = 1) -> str:
     """Make the derivatives of one asset."""
-    from .steps import build_derivatives
-
     asset = MediaAsset.objects.select_related("original", "item").filter(pk=asset_id).first()
     if asset is None:
         return "gone"
@@ -60,6 +65,21 @@ def process_asset(asset_id: int, attempt: int = 1) -> str:
         MediaAsset.objects.filter(pk=asset_id).update(status=AssetStatus.READY, progress=100)
         _update_item_duration(asset)
     return "ready"
+
+
+def build_derivatives(asset: MediaAsset, progress: steps.Progress = lambda p: None) -> None:
+    """Make every derivative of ``asset`` from its original, storing each as it is finished."""
+    original = asset.original
+    workdir = Path(tempfile.mkdtemp(prefix="mha-deriv-"))
+    try:
+        try:
+            src = copy_to_temp(original, workdir)
+        except FileNotFoundError as exc:
+            raise MediaError(_("The original file is missing from storage.")) from exc
+        for made in steps.derivatives(original.kind, src, workdir, original.probe, progress):
+            save_derivative(asset, made)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _enqueue(asset_id: int, attempt: int, run_after=None) -> None:

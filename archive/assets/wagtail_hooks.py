@@ -9,6 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
 from .models import MediaAsset
+from .tasks import enqueue_processing
 
 
 class MediaAssetViewSet(SnippetViewSet):
@@ -50,17 +51,15 @@ class ReprocessBulkAction(SnippetBulkAction):
     display_name = _("Reprocess")
     action_type = "reprocess"
     aria_label = _("Make the derivatives of the selected assets again")
-    template_name = "media_pipeline/admin/confirm_bulk_reprocess.html"
+    template_name = "assets/admin/confirm_bulk_reprocess.html"
     action_priority = 40
     models = [MediaAsset]
 
     def check_perm(self, obj):
-        return self.request.user.has_perm("media_pipeline.change_mediaasset")
+        return self.request.user.has_perm("assets.change_mediaasset")
 
     @classmethod
     def execute_action(cls, objects, **kwargs):
-        from .tasks import enqueue_processing
-
         for asset in objects:
             enqueue_processing(asset)
         return len(objects), 0

@@ -15,10 +15,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from archive.assets import metadata_csv
+from archive.assets.drafts import draft_item_for
+from archive.assets.ingest import ingest, safe_display_name
+from archive.assets.tasks import process_asset
 from archive.items.models import CollectionPage
-from media_pipeline import metadata_csv
 from media_pipeline.errors import MediaError
-from media_pipeline.ingest import ingest, safe_display_name
 
 
 def walk(paths: list[str]):
@@ -32,6 +34,12 @@ def walk(paths: list[str]):
                         yield Path(root) / name
         else:
             yield path
+
+
+def shown_path(path: Path) -> str:
+    """The path as valid text: bytes that are not UTF-8 (a name from an old camera or a
+    Windows archive) are shown as ``\\xNN`` escapes instead of making the JSON line invalid."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def read_metadata(paths: list[str]) -> dict[Path, metadata_csv.Row]:
@@ -60,9 +68,6 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="one JSON object per file")
 
     def handle(self, *args, **options):
-        from media_pipeline.drafts import draft_item_for
-        from media_pipeline.tasks import process_asset
-
         collection = CollectionPage.objects.filter(slug=options["collection"]).first()
         if collection is None:
             raise CommandError(f"no collection with the slug {options['collection']!r}")
@@ -73,7 +78,7 @@ class Command(BaseCommand):
         seen: set[Path] = set()
         failures = 0
         for path in walk(options["paths"]):
-            record = {"path": str(path), "status": "ok", "error": None, "item": None,
+            record = {"path": shown_path(path), "status": "ok", "error": None, "item": None,
                       "sha256": None}  # fmt: skip
             try:
                 if not path.is_file():
@@ -115,8 +120,13 @@ class Command(BaseCommand):
             if path not in seen:
                 failures += 1
                 error = f"{metadata_csv.FILENAME} line {row.line}: no such file"
-                record = {"path": str(path), "status": "failed", "item": None, "sha256": None,
-                          "error": error}  # fmt: skip
+                record = {
+                    "path": shown_path(path),
+                    "status": "failed",
+                    "item": None,
+                    "sha256": None,
+                    "error": error,
+                }
                 self.stdout.write(json.dumps(record, ensure_ascii=False) if options["json"]
                                   else f"failed {path}: {record['error']}")  # fmt: skip
         if failures:

@@ -8,6 +8,10 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     initial = True
+    #: The first wave kept these models in an app labelled ``media_pipeline``. A database
+    #: made then has that app's 0001 applied, so this one counts as applied there and its
+    #: tables (named below as they were then) are kept; 0002 renames them.
+    replaces = [('media_pipeline', '0001_initial')]
 
     dependencies = [
         ('items', '0001_initial'),
@@ -30,6 +34,7 @@ class Migration(migrations.Migration):
                 ('fixity_ok', models.BooleanField(editable=False, null=True)),
             ],
             options={
+                'db_table': 'media_pipeline_original',
                 'verbose_name': 'original file',
                 'verbose_name_plural': 'original files',
             },
@@ -47,9 +52,10 @@ class Migration(migrations.Migration):
                 ('error', models.TextField(blank=True, verbose_name='error')),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assets', to='items.itempage', verbose_name='item')),
-                ('original', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assets', to='media_pipeline.original', verbose_name='original')),
+                ('original', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assets', to='assets.original', verbose_name='original')),
             ],
             options={
+                'db_table': 'media_pipeline_mediaasset',
                 'verbose_name': 'media asset',
                 'verbose_name_plural': 'media assets',
                 'ordering': ['item', 'position', 'pk'],
@@ -67,9 +73,10 @@ class Migration(migrations.Migration):
                 ('width', models.PositiveIntegerField(blank=True, null=True)),
                 ('height', models.PositiveIntegerField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('asset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='derivatives', to='media_pipeline.mediaasset')),
+                ('asset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='derivatives', to='assets.mediaasset')),
             ],
             options={
+                'db_table': 'media_pipeline_derivative',
                 'constraints': [models.UniqueConstraint(fields=('asset', 'name'), name='unique_derivative_name')],
             },
         ),

@@ -2,8 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from media_pipeline.fixity import audit
-from media_pipeline.models import Original
+from archive.assets.fixity import audit
+from archive.assets.models import Original
 
 
 class Command(BaseCommand):

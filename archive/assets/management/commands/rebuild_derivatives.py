@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from media_pipeline.models import AssetStatus, MediaAsset
-from media_pipeline.tasks import enqueue_processing, process_asset
+from archive.assets.models import AssetStatus, MediaAsset
+from archive.assets.tasks import enqueue_processing, process_asset
 
 
 class Command(BaseCommand):

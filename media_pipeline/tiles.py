@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyvips
+
 TILE_SIZE = 512
 TILE_SUFFIX = ".jpg[Q=82,strip]"
 
 
 def make_tiles_zip(src: Path | str, out_zip: Path | str, *, tile_size: int = TILE_SIZE) -> Path:
     """``vips dzsave --layout iiif3 --container zip`` from ``src`` into ``out_zip``."""
-    import pyvips
-
     out_zip = Path(out_zip)
     image = pyvips.Image.new_from_file(str(src), access="sequential")
     image = _srgb(image.autorot())
@@ -29,8 +29,6 @@ def make_tiles_zip(src: Path | str, out_zip: Path | str, *, tile_size: int = TIL
 
 def make_pyramid(src: Path | str, out_tif: Path | str, *, tile_size: int = 256) -> Path:
     """A tiled, pyramidal, JPEG-compressed TIFF: any region at any scale reads little."""
-    import pyvips
-
     image = pyvips.Image.new_from_file(str(src), access="sequential")
     image = _srgb(image.autorot())
     image.tiffsave(
@@ -58,8 +56,6 @@ def scrub(image):
 
 
 def _srgb(image):
-    import pyvips
-
     if image.hasalpha():
         image = image.flatten(background=[255, 255, 255])
     if image.interpretation not in ("srgb", "b-w") or image.get_typeof("icc-profile-data"):

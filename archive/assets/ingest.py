@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 
-from .errors import MediaError
+from media_pipeline.errors import MediaError
+from media_pipeline.probe import Identified, identify
+
 from .models import MediaAsset, Original
-from .probe import probe_av, probe_image
-from .sniff import sniff
+from .tasks import process_asset
 
 CHUNK = 1024 * 1024
 
@@ -43,18 +44,13 @@ def safe_display_name(name: str | bytes) -> str:
     return (name or "unnamed")[:200]
 
 
-def check_file(path: Path) -> tuple[str, str, str, dict]:
-    """Sniff and probe ``path``; return (kind, content type, extension, probe) or raise."""
-    sniffed = sniff(path)
-    if sniffed.kind == "image":
-        info = probe_image(path)
-        return "image", sniffed.content_type, sniffed.extension, info
-    info = probe_av(path, sniffed)
-    kind = info.pop("kind")
-    content_type = sniffed.content_type
-    if kind == "audio" and content_type.startswith("video/"):
-        content_type = "audio/mp4"
-    return kind, content_type, sniffed.extension, info
+def check_file(path: Path) -> Identified:
+    """What ``path`` holds, within this archive's limits, or a MediaError saying why not."""
+    return identify(
+        path,
+        max_pixels=settings.MHA_MAX_IMAGE_PIXELS,
+        max_duration=settings.MHA_MAX_DURATION_SECONDS,
+    )
 
 
 def _spool(source: BinaryIO) -> tuple[Path, str, int]:
@@ -93,7 +89,7 @@ def ingest(
     try:
         existing = Original.objects.filter(sha256=sha).first()
         if existing is None:
-            kind, content_type, ext, info = check_file(tmp)
+            found = check_file(tmp)
         with transaction.atomic():
             stored = existing is None
             if stored:
@@ -101,12 +97,12 @@ def ingest(
                     sha256=sha,
                     size=size,
                     original_filename=safe_display_name(filename),
-                    content_type=content_type,
-                    kind=kind,
-                    probe=info,
+                    content_type=found.content_type,
+                    kind=found.kind,
+                    probe=found.probe,
                 )
                 with open(tmp, "rb") as fh:
-                    original.file.save(f"{sha[:2]}/{sha}{ext}", File(fh), save=False)
+                    original.file.save(f"{sha[:2]}/{sha}{found.extension}", File(fh), save=False)
                 original.save()
             else:
                 original = existing
@@ -122,21 +118,10 @@ def ingest(
                 **({"access_level": access_level} if access_level else {}),
             )
             if enqueue:
-                from .tasks import process_asset
-
                 transaction.on_commit(lambda: process_asset.enqueue(asset.pk))
     finally:
         tmp.unlink(missing_ok=True)
     return IngestResult(asset=asset, original=original, stored=stored)
-
-
-def copy_to_temp(original: Original, directory: Path | None = None) -> Path:
-    """A local copy of an original for tools that need a path (storage may be remote)."""
-    suffix = Path(original.file.name).suffix
-    fd, tmp = tempfile.mkstemp(prefix="mha-orig-", suffix=suffix, dir=directory)
-    with os.fdopen(fd, "wb") as out, original.file.open("rb") as src:
-        shutil.copyfileobj(src, out, CHUNK)
-    return Path(tmp)
 
 
 __all__ = ["IngestResult", "MediaError", "ingest", "safe_display_name", "check_file"]

@@ -3,8 +3,8 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from media_pipeline.models import AssetStatus, MediaAsset
-from media_pipeline.tasks import enqueue_processing
+from archive.assets.models import AssetStatus, MediaAsset
+from archive.assets.tasks import enqueue_processing
 
 
 class Command(BaseCommand):
