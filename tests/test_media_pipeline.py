@@ -204,6 +204,28 @@ def test_the_ingest_command_reports_each_file_as_json_and_fails_only_the_bad_one
     assert ItemPage.objects.filter(title="notes").count() == 0
 
 
+def test_a_file_name_that_is_not_utf8_still_gives_a_valid_json_line(tmp_path):
+    import io
+    import os
+
+    from django.core.management import call_command
+
+    factories.site_tree()
+    folder = tmp_path / "old-camera"
+    folder.mkdir()
+    # A GBK-encoded name (蝴蝶.jpg) from an old Windows machine: not UTF-8.
+    name = "蝴蝶.jpg".encode("gbk")
+    os.rename(make_jpeg(tmp_path / "plain.jpg"), os.path.join(os.fsencode(folder), name))
+    out = io.BytesIO()
+    stdout = io.TextIOWrapper(out, encoding="utf-8", errors="strict", write_through=True)
+    call_command("ingest", str(folder), collection="embroidery", wait=True, json=True,
+                 stdout=stdout)  # fmt: skip
+    line = out.getvalue().decode("utf-8").strip()  # strict: raises on invalid UTF-8
+    record = json.loads(line)
+    assert record["status"] == "ok"
+    assert record["path"].endswith(r"\xba\xfb\xb5\xfb.jpg")
+
+
 def test_a_curator_uploads_several_files_and_sees_each_result(
     client, item, tmp_path, django_capture_on_commit_callbacks
 ):
