@@ -1,11 +1,14 @@
 # The verbs a newcomer needs. `make demo` and `make test` are the README's two commands.
-.PHONY: demo test install lint format services services-down bench messages clean
+.PHONY: demo test check install lint format services services-down bench messages clean
 
 demo:            ## install what is missing and serve the demo archive on :8000
 	scripts/demo.sh
 
 test:            ## install what is missing and run the whole suite, real services included
 	scripts/test.sh
+
+check:           ## the fast loop: lint, migrations, dependencies, the suite without services or browser
+	scripts/check.sh
 
 install:
 	scripts/install.sh test

@@ -16,8 +16,9 @@ PY=.venv/bin/python
 echo "== lint"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-echo "== migrations are complete"
+echo "== migrations are complete; dependencies declared"
 DJANGO_SETTINGS_MODULE=archive.settings.test $PY manage.py makemigrations --check --dry-run
+.venv/bin/deptry .
 
 echo "== tests on SQLite"
 env -u DATABASE_URL $PY -m pytest "$@"
