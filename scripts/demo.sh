@@ -12,7 +12,7 @@ $PY manage.py load_demo
 $PY manage.py search_reindex
 $PY manage.py ensure_demo_admin
 # The task worker makes derivatives of everything curators upload while the demo runs.
-$PY manage.py db_worker --queue-name default,media >var/worker.log 2>&1 &
+$PY manage.py worker >var/worker.log 2>&1 &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
 echo

@@ -2,7 +2,7 @@
 
 These run the project as separate processes, exactly as deployed: a web-side process queues
 work, a worker process does it. A worker killed mid-task leaves nothing half-made visible,
-and ``media_recover`` plus a new worker complete the job.
+and the next worker finds and finishes it by itself.
 """
 
 import ast
@@ -79,12 +79,27 @@ def test_the_database_worker_processes_queued_media(tmp_path):
     )
 
 
-def test_a_worker_killed_mid_task_leaves_nothing_half_made_and_recovery_completes(tmp_path):
-    env = _env(tmp_path)
+HEALTH = """
+from django.test import RequestFactory
+from archive.core.health import healthz
+import json
+body = json.loads(healthz(RequestFactory().get('/healthz')).content)
+print(body['status'], body['tasks']['status'], body['tasks'].get('error', ''))
+"""
+TASK_ROWS = """
+from django_tasks_db.models import DBTaskResult
+print(DBTaskResult.objects.filter(status='RUNNING').count())
+"""
+
+
+def test_a_killed_worker_is_seen_and_the_next_worker_recovers_its_task_by_itself(tmp_path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = _env(tmp_path, MHA_WORKER_BEAT_SECONDS="1", TMPDIR=str(scratch))
     pk = _prepare(tmp_path, env, 900)  # a 15-minute recording takes long enough to kill
+    assert _manage(env, "shell", "--no-imports", "-c", HEALTH).split()[:2] == ["error", "error"]
     worker = subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--queue-name", "default,media",
-         "--no-reload", "--interval", "0.2"],
+        [sys.executable, "manage.py", "worker", "--interval", "0.2"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,
     )  # fmt: skip
@@ -93,17 +108,24 @@ def test_a_worker_killed_mid_task_leaves_nothing_half_made_and_recovery_complete
         while _status(env, pk)[0] != "processing":
             assert time.monotonic() < deadline, "the worker never started the task"
             time.sleep(0.2)
-        time.sleep(0.5)
+        time.sleep(4)  # longer than three beats: a live task is never taken from its worker
+        assert _manage(env, "shell", "--no-imports", "-c", HEALTH).startswith("ok ok")
+        assert "re-queued 0 assets" in _manage(env, "media_recover", "--stale-minutes", "0")
     finally:
         os.killpg(worker.pid, signal.SIGKILL)  # the worker and its ffmpeg, as a crash would
         worker.wait()
     status, count, _ = _status(env, pk)
     assert status == "processing" and count == 0  # nothing half-made is visible
-    assert "re-queued 1" in _manage(env, "media_recover", "--stale-minutes", "0")
-    _manage(env, "db_worker", "--queue-name", "default,media", "--batch", "--no-reload",
-            timeout=600)  # fmt: skip
+    assert list(scratch.glob("mha-deriv-*")), "the dead worker's folder is there to clean"
+    time.sleep(4)  # three missed beats
+    status_line = _manage(env, "shell", "--no-imports", "-c", HEALTH)
+    assert status_line.startswith("error error") and "no task worker is alive" in status_line
+    # A new worker recovers by itself: no media_recover, no cron.
+    _manage(env, "worker", "--batch", "--interval", "0.2", timeout=600)
     status, count, _ = _status(env, pk)
     assert status == "ready" and count == 4
+    assert not list(scratch.glob("mha-deriv-*"))
+    assert _manage(env, "shell", "--no-imports", "-c", TASK_ROWS) == "0"
 
 
 @pytest.mark.skipif(

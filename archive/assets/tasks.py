@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import logging
 import shutil
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +21,7 @@ from media_pipeline.errors import MediaError
 
 from .files import copy_to_temp, save_derivative
 from .models import AssetStatus, MediaAsset
+from .recovery import keep_alive, make_workdir, stale_after, touch
 
 log = logging.getLogger(__name__)
 #: Unexpected failures (a full disk, storage timing out) are retried; a bad file is not.
@@ -36,33 +35,30 @@ def process_asset(asset_id: int, attempt: int = 1) -> str:
     asset = MediaAsset.objects.select_related("original", "item").filter(pk=asset_id).first()
     if asset is None:
         return "gone"
-    MediaAsset.objects.filter(pk=asset_id).update(
-        status=AssetStatus.PROCESSING, progress=5, error=""
-    )
+    touch(asset_id, status=AssetStatus.PROCESSING, progress=5, error="")
 
     def progress(percent: int) -> None:
-        MediaAsset.objects.filter(pk=asset_id).update(progress=max(0, min(99, percent)))
+        touch(asset_id, progress=max(0, min(99, percent)))
 
     try:
-        build_derivatives(asset, progress)
+        with keep_alive(asset_id):
+            build_derivatives(asset, progress)
     except MediaError as exc:
-        MediaAsset.objects.filter(pk=asset_id).update(status=AssetStatus.FAILED, error=str(exc))
+        touch(asset_id, status=AssetStatus.FAILED, error=str(exc))
         log.warning("asset %s failed: %s", asset_id, exc)
         return "failed"
     except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}"[:500]
         if attempt < MAX_ATTEMPTS:
-            MediaAsset.objects.filter(pk=asset_id).update(
-                status=AssetStatus.QUEUED, error=f"retrying after: {reason}"
-            )
+            touch(asset_id, status=AssetStatus.QUEUED, error=f"retrying after: {reason}")
             delay = RETRY_DELAYS[min(attempt - 1, len(RETRY_DELAYS) - 1)]
             _enqueue(asset_id, attempt + 1, run_after=timezone.now() + delay)
             log.warning("asset %s attempt %s failed, retrying: %s", asset_id, attempt, reason)
             return "retrying"
-        MediaAsset.objects.filter(pk=asset_id).update(status=AssetStatus.FAILED, error=reason)
+        touch(asset_id, status=AssetStatus.FAILED, error=reason)
         raise
     with transaction.atomic():
-        MediaAsset.objects.filter(pk=asset_id).update(status=AssetStatus.READY, progress=100)
+        touch(asset_id, status=AssetStatus.READY, progress=100)
         _update_item_duration(asset)
     return "ready"
 
@@ -70,7 +66,7 @@ def process_asset(asset_id: int, attempt: int = 1) -> str:
 def build_derivatives(asset: MediaAsset, progress: steps.Progress = lambda p: None) -> None:
     """Make every derivative of ``asset`` from its original, storing each as it is finished."""
     original = asset.original
-    workdir = Path(tempfile.mkdtemp(prefix="mha-deriv-"))
+    workdir = make_workdir()
     try:
         try:
             src = copy_to_temp(original, workdir)
@@ -94,8 +90,29 @@ def _enqueue(asset_id: int, attempt: int, run_after=None) -> None:
 
 def enqueue_processing(asset: MediaAsset) -> None:
     """Queue ``asset`` (marking it queued) once the surrounding transaction commits."""
-    MediaAsset.objects.filter(pk=asset.pk).update(status=AssetStatus.QUEUED, progress=0)
+    touch(asset.pk, status=AssetStatus.QUEUED, progress=0)
     transaction.on_commit(lambda: process_asset.enqueue(asset.pk))
+
+
+def requeue_stale(older_than: timedelta | None = None) -> list[int]:
+    """Queue again the assets left "processing" by a worker that died; return their ids.
+
+    ``older_than`` is never shorter than ``stale_after()``: a live task touches its asset
+    more often than that, so it is never taken from the worker doing it.
+    """
+    cutoff = timezone.now() - max(older_than or stale_after(), stale_after())
+    requeued = []
+    for pk in MediaAsset.objects.filter(
+        status=AssetStatus.PROCESSING, updated_at__lt=cutoff
+    ).values_list("pk", flat=True):
+        # Conditional: of two workers recovering at once, only one wins each asset.
+        won = MediaAsset.objects.filter(
+            pk=pk, status=AssetStatus.PROCESSING, updated_at__lt=cutoff
+        ).update(status=AssetStatus.QUEUED, progress=0, updated_at=timezone.now())
+        if won:
+            process_asset.enqueue(pk)
+            requeued.append(pk)
+    return requeued
 
 
 def _update_item_duration(asset: MediaAsset) -> None:

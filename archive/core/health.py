@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.db.models import Q
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
+
+from archive.workers import heartbeat
 
 
 def _database() -> dict:
@@ -46,15 +51,33 @@ def _storage() -> dict:
     return {"backend": type(getattr(default_storage, "_wrapped", default_storage)).__name__}
 
 
+#: A task waiting longer than this to start means the workers are gone or overwhelmed.
+OVERDUE_AFTER = timedelta(minutes=10)
+
+
 def _tasks() -> dict:
     from django_tasks import task_backends
 
     backend = task_backends["default"]
     info: dict = {"backend": type(backend).__name__}
+    if backend.__class__.__module__.startswith("django_tasks.backends.immediate"):
+        return info  # tasks run inside the request: no worker to watch
+    workers = heartbeat.alive()
+    info["workers"] = len(workers)
     if backend.__class__.__module__.startswith("django_tasks_db"):
-        from django_tasks_db.models import DBTaskResult
+        from django_tasks_db.models import DBTaskResult, get_date_max
 
-        info["waiting"] = DBTaskResult.objects.filter(status="READY").count()
+        ready = DBTaskResult.objects.filter(status="READY")
+        info["waiting"] = ready.count()
+        cutoff = timezone.now() - OVERDUE_AFTER
+        # run_after holds the largest date for "as soon as possible".
+        overdue = ready.filter(
+            Q(run_after__lt=cutoff) | Q(run_after=get_date_max(), enqueued_at__lt=cutoff)
+        ).count()
+        if overdue:
+            raise RuntimeError(f"{overdue} task(s) waiting over {OVERDUE_AFTER} to start")
+    if not workers:
+        raise RuntimeError("no task worker is alive (start one: manage.py worker)")
     return info
 
 

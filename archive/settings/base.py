@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "archive.items",
     "archive.iiif",
     "archive.assets",
+    "archive.workers",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -187,6 +188,8 @@ MHA_MAX_DURATION_SECONDS = int(os.environ.get("MHA_MAX_DURATION_SECONDS", str(3 
 #: as you like; needs REDIS_URL).
 MHA_TASKS = os.environ.get("MHA_TASKS_BACKEND", "database")
 TASK_QUEUES = ["default", "media"]
+#: Workers beat, and running tasks touch their asset, this often; three missed beats = dead.
+MHA_WORKER_BEAT_SECONDS = float(os.environ.get("MHA_WORKER_BEAT_SECONDS", "10"))
 if MHA_TASKS == "rq":
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {
