@@ -108,7 +108,7 @@ def test_a_worker_killed_mid_task_leaves_nothing_half_made_and_recovery_complete
 
 @pytest.mark.skipif(
     not os.environ.get("REDIS_URL"),
-    reason='REDIS_URL not set: scripts/services.sh up redis && eval "$(scripts/services.sh env)"',
+    reason='REDIS_URL not set: scripts/services.py up redis && eval "$(scripts/services.py env)"',
 )
 def test_media_is_processed_by_an_rq_worker_on_real_redis(tmp_path):
     import redis
