@@ -1,22 +1,16 @@
 #!/usr/bin/env python3
 """Real local services for tests and benchmarks, run from the table in scripts/services.toml.
 
-    scripts/services.py up     [service...]   start what is not running, wait until healthy
-    scripts/services.py down   [service...]   stop
-    scripts/services.py status [service...]   one line per service: name, up/down, URL
-    scripts/services.py env    [service...]   `export` lines for the services that are up
-
-Services: postgres redis opensearch elasticsearch s3 (no names: all of them). Typical use:
+    scripts/services.py up|down|status|env [postgres redis opensearch elasticsearch s3]
     scripts/services.py up && eval "$(scripts/services.py env)"
 
-Idempotent: a running healthy service is left alone; a dead one's pidfile and leftover
-processes are cleaned up and it is started again. Each service runs detached in its own
-session; "up" means our recorded process runs (same pid and start time) and its health check
-passes. Ports, versions and the rest: MHA_<PREFIX>_<VAR>, see scripts/services.toml.
-State (data, logs, pidfiles): $MHA_SERVICES_DIR, default <project>/.cache/services.
-Downloads, unpacked distributions and Go builds: $MHA_CACHE_DIR, default ~/.cache/mha.
-Nothing here installs Debian packages (scripts/install.sh test does); the only downloads
-are Maven Central artifacts (mvn) and Go modules (go install), once each.
+`up` starts what is not running (no names: everything) and waits until it is healthy;
+`status` prints name, up/down and URL; `env` prints `export` lines for what is up. "Up" means
+our recorded process (same pid and start time) runs and its health check passes; a dead
+one's pidfile and leftover processes are cleaned up and it is started again. Overrides:
+MHA_<PREFIX>_<VAR> (see the table). State: $MHA_SERVICES_DIR (<project>/.cache/services);
+downloads and builds: $MHA_CACHE_DIR (~/.cache/mha). Debian packages come from
+scripts/install.sh test; the only downloads here are Maven Central artifacts and Go modules.
 """
 
 from __future__ import annotations
@@ -78,13 +72,13 @@ def probe(step: dict) -> tuple[bool, str]:
             return False, str(error)
     else:
         try:
-            result = subprocess.run(
+            done = subprocess.run(
                 step["run"], input=step.get("stdin"), capture_output=True, text=True, timeout=30
             )
         except (OSError, subprocess.TimeoutExpired) as error:
             return False, str(error)
-        text = result.stdout + result.stderr
-        if result.returncode:
+        text = done.stdout + done.stderr
+        if done.returncode:
             return False, text
     return re.search(step.get("ok", ""), text, re.MULTILINE) is not None, text
 
@@ -111,22 +105,18 @@ def group_alive(pgid: int) -> bool:
 
 
 def stop_group(pgid: int, sig: signal.Signals, name: str, leader_only: bool = True) -> None:
-    """Signal the leader (or the whole group), wait up to 60 s for the group, then SIGKILL it."""
-    with contextlib.suppress(ProcessLookupError):
-        (os.kill if leader_only else os.killpg)(pgid, sig)
-    for grace, then in ((60, signal.SIGKILL), (10, None)):
+    """Signal the leader (or the whole group); SIGKILL the group if it outlives 60 s."""
+    for kill, signum, grace in ((os.kill if leader_only else os.killpg, sig, 60),
+                                (os.killpg, signal.SIGKILL, 10)):  # fmt: skip
+        with contextlib.suppress(ProcessLookupError):
+            kill(pgid, signum)
         deadline = time.monotonic() + grace
-        while group_alive(pgid):
-            if time.monotonic() > deadline:
-                if then is None:
-                    raise Failed(f"{name}: could not stop process group {pgid}")
-                log(f"{name}: still running after {grace} s, killing it")
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(pgid, then)
-                break
+        while group_alive(pgid) and time.monotonic() < deadline:
             time.sleep(0.2)
-        else:
+        if not group_alive(pgid):
             return
+        log(f"{name}: still running {grace} s after {signum.name}")
+    raise Failed(f"{name}: could not stop process group {pgid}")
 
 
 class Service:
@@ -142,6 +132,7 @@ class Service:
         self.user = spec.get("user") if IS_ROOT else None
         self.values = {**self.vars, "dir": str(self.dir), "cache": str(CACHE)}
         self.values |= {"artifact": "", "java_home": ""}
+        self.url = self.fmt(spec["url"])
 
     def fmt(self, value):
         """Fill the placeholders in a string, list or table (regular expressions stay as-is)."""
@@ -153,18 +144,18 @@ class Service:
             return {self.fmt(k): v if k == "ok" else self.fmt(v) for k, v in value.items()}
         return value
 
-    @property
-    def url(self) -> str:
-        return self.fmt(self.spec["url"])
+    def recorded(self) -> tuple[int, str] | None:
+        """(pid, start time) from the pidfile."""
+        with contextlib.suppress(OSError, ValueError):
+            pid, started = self.pidfile.read_text().split()
+            return int(pid), started
+        return None
 
     def pid(self) -> int | None:
         """The recorded daemon's pid if that very process still runs."""
-        try:
-            pid, started = self.pidfile.read_text().split()
-        except (OSError, ValueError):
-            return None
-        stat = proc_stat(int(pid))
-        return int(pid) if stat and stat[0] != "Z" and stat[2] == started else None
+        pid, started = self.recorded() or (0, "")
+        stat = proc_stat(pid) if pid else None
+        return pid if stat and stat[0] != "Z" and stat[2] == started else None
 
     def healthy(self) -> bool:
         return probe(self.fmt(self.spec["health"]))[0]
@@ -174,18 +165,14 @@ class Service:
 
     def clean_stale(self) -> None:
         """Our daemon died: stop what it left in its process group, forget its pidfile."""
-        try:
-            pid, started = self.pidfile.read_text().split()
-        except (OSError, ValueError):
-            self.pidfile.unlink(missing_ok=True)
-            return
-        stat = proc_stat(int(pid))
+        pid, started = self.recorded() or (0, "")
+        stat = proc_stat(pid) if pid else None
         # While any process is in group `pid`, the kernel does not reuse that pid: a different
         # process under it means our group is gone already.
-        if stat is None or stat[2] == started:
-            stop_group(int(pid), signal.SIGTERM, self.name, leader_only=False)
-        log(f"{self.name}: removing stale pidfile (pid {pid})")
-        self.pidfile.unlink()
+        if pid and (stat is None or stat[2] == started):
+            stop_group(pid, signal.SIGTERM, self.name, leader_only=False)
+        log(f"{self.name}: removing stale pidfile {self.pidfile}")
+        self.pidfile.unlink(missing_ok=True)
 
     def check_ports(self) -> None:
         for key, port in self.vars.items():
@@ -209,9 +196,8 @@ class Service:
 
     def prepare(self) -> None:
         """Everything the start command needs: programs, artifacts, user, directories, init."""
-        needs = self.fmt(self.spec.get("needs", {}))
-        missing = [f"{cmd} (Debian package {pkg})" for cmd, pkg in needs.items()]
-        missing = [m for m, cmd in zip(missing, needs, strict=True) if not shutil.which(cmd)]
+        needs = self.fmt(self.spec.get("needs", {})).items()
+        missing = [f"{cmd} (Debian package {pkg})" for cmd, pkg in needs if not shutil.which(cmd)]
         if missing:
             raise Failed(f"{self.name}: missing {', '.join(missing)}: run {INSTALL}")
         if self.user:
@@ -232,7 +218,7 @@ class Service:
             self.chown(Path(directory), recursive=True)
         if "copy_once" in self.spec:
             source, target = self.fmt(self.spec["copy_once"])
-            shutil.copytree(source, target, dirs_exist_ok=True, copy_function=copy_new)
+            run(["cp", "-rn", f"{source}/.", target])  # -n: keep edits and a node's keystore
             self.chown(Path(target), recursive=True)
         for name, replacements in self.fmt(self.spec.get("rewrite", {})).items():
             text = (Path(self.values["artifact"]) / name).read_text()
@@ -254,9 +240,8 @@ class Service:
         if not home.exists():
             tmp = self.dir / ".home.tmp"
             shutil.rmtree(tmp, ignore_errors=True)
-            if subprocess.run(["cp", "-al", dist, tmp], stderr=subprocess.DEVNULL).returncode:
-                shutil.rmtree(tmp, ignore_errors=True)
-                run(["cp", "-a", dist, tmp])
+            same_disk = dist.stat().st_dev == self.dir.stat().st_dev
+            run(["cp", "-al" if same_disk else "-a", dist, tmp])
             tmp.rename(home)
         return home
 
@@ -275,7 +260,7 @@ class Service:
                 shutil.rmtree(dist, ignore_errors=True)
                 unpacked.rename(dist)
         for module in self.fmt(self.spec.get("modules", [])):
-            add_module(dist, module, self.vars["version"])
+            add_module(dist, module)
         return dist
 
     def spawn(self) -> None:
@@ -326,12 +311,6 @@ class Service:
         self.pidfile.unlink(missing_ok=True)
 
 
-def copy_new(source: str, target: str) -> None:
-    """copytree's copy function that keeps files already there (edits, a node's keystore)."""
-    if not os.path.exists(target):
-        shutil.copy2(source, target)
-
-
 def ensure_user(user: str) -> None:
     try:
         pwd.getpwnam(user)
@@ -343,19 +322,17 @@ def ensure_user(user: str) -> None:
 
 def find_java(minimum: int, name: str) -> str:
     """$MHA_JAVA_HOME, else the `java` on PATH; at least Java ``minimum``."""
-    home = os.environ.get("MHA_JAVA_HOME")
-    if not home:
-        java = shutil.which("java")
-        if not java:
-            raise Failed(f"{name}: no java (run {INSTALL}, or set MHA_JAVA_HOME)")
-        home = str(Path(java).resolve().parent.parent)
+    java = shutil.which("java")
+    home = os.environ.get("MHA_JAVA_HOME") or (java and str(Path(java).resolve().parents[1]))
     try:
-        output = subprocess.run([f"{home}/bin/java", "-version"], capture_output=True, text=True)
-    except OSError as error:
-        raise Failed(f"{name}: {home}/bin/java: {error} (MHA_JAVA_HOME?)") from error
-    found = re.search(r'version "(?:1\.)?(\d+)', output.stderr)
-    if not found:
-        raise Failed(f"{name}: cannot tell the Java version of {home}")
+        found = re.search(
+            r'version "(?:1\.)?(\d+)',
+            subprocess.run([f"{home}/bin/java", "-version"], capture_output=True, text=True).stderr,
+        )
+    except OSError:
+        found = None
+    if not home or not found:
+        raise Failed(f"{name}: no usable Java in {home or 'PATH'} (run {INSTALL})")
     if int(found[1]) < minimum:
         raise Failed(f"{name} needs Java {minimum}+, {home} is Java {found[1]} (MHA_JAVA_HOME)")
     return home
@@ -377,27 +354,17 @@ def maven(coordinates: str) -> Path:
     return target
 
 
-def add_module(dist: Path, module: dict, version: str) -> None:
-    """An OpenSearch module published as a plain jar, installed beside the shipped ones."""
+def add_module(dist: Path, module: dict) -> None:
+    """A module published as a plain jar, installed beside the shipped ones."""
     directory = dist / "modules" / module["name"]
-    if (directory / "plugin-descriptor.properties").exists():
-        return
-    jar = maven(module["maven"])
-    shipped = (dist / "modules" / "transport-netty4" / "plugin-descriptor.properties").read_text()
-    java = re.search(r"^java\.version=(.+)$", shipped, re.MULTILINE)
-    log(f"adding module {module['name']} to {dist}")
-    tmp = directory.with_name(directory.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    shutil.copy(jar, tmp)
-    (tmp / "plugin-descriptor.properties").write_text(
-        f"description={module['name']} module (added by scripts/services.py; not in the zip)\n"
-        f"version={version}\nname={module['name']}\nclassname={module['classname']}\n"
-        f"java.version={java[1] if java else 11}\nopensearch.version={version}\n"
-        "custom.foldername=\nextended.plugins=\nhas.native.controller=false\n"
-    )
-    run(["chmod", "-R", "a+rX", tmp])
-    tmp.rename(directory)
+    if not (directory / "plugin-descriptor.properties").exists():
+        log(f"adding module {module['name']} to {dist}")
+        tmp = directory.with_name(directory.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(mode=0o755)
+        shutil.copy(maven(module["maven"]), tmp)
+        (tmp / "plugin-descriptor.properties").write_text(module["descriptor"].lstrip())
+        tmp.rename(directory)
 
 
 def go_build(module: str, version: str) -> Path:
