@@ -19,14 +19,14 @@ lint:
 format:
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
 
-services:        ## start PostgreSQL, Redis and OpenSearch on 127.0.0.1
-	scripts/services.sh up
+services:        ## start PostgreSQL, Redis, OpenSearch, Elasticsearch and S3 on 127.0.0.1
+	scripts/services.py up
 
 services-down:
-	scripts/services.sh down
+	scripts/services.py down
 
 bench:           ## search benchmark: OpenSearch/Elasticsearch at 100k items, database at 10k
-	scripts/services.sh up opensearch elasticsearch && eval "$$(scripts/services.sh env)" && \
+	scripts/services.py up opensearch elasticsearch && eval "$$(scripts/services.py env)" && \
 	.venv/bin/python bench/search_bench.py
 
 messages:        ## refresh the translation catalogues after changing user-facing text

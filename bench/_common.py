@@ -24,12 +24,12 @@ PYTHON = REPO / ".venv" / "bin" / "python"
 MANAGE = REPO / "manage.py"
 CACHE = Path(os.environ.get("MHA_BENCH_CACHE", "/tmp/mha-bench"))  # noqa: S108 (a cache)
 
-#: Service variables a developer may have exported (``scripts/services.sh env``): a benchmark
+#: Service variables a developer may have exported (``scripts/services.py env``): a benchmark
 #: runs on the embedded defaults unless it sets one of these on purpose.
 SERVICE_VARS = (
-    "DATABASE_URL", "REDIS_URL", "OPENSEARCH_URL", "ELASTICSEARCH_URL", "MHA_SEARCH_URL",
-    "MHA_MEDIA_ROOT", "MHA_S3_BUCKET", "MHA_S3_ENDPOINT_URL", "MHA_S3_ACCESS_KEY_ID",
-    "MHA_S3_SECRET_ACCESS_KEY", "MHA_S3_REGION", "MHA_TASKS_BACKEND",
+    "DATABASE_URL", "REDIS_URL", "MHA_SEARCH_URL", "MHA_TEST_OPENSEARCH_URL",
+    "MHA_TEST_ELASTICSEARCH_URL", "MHA_MEDIA_ROOT", "MHA_S3_BUCKET", "MHA_S3_ENDPOINT_URL",
+    "MHA_S3_ACCESS_KEY_ID", "MHA_S3_SECRET_ACCESS_KEY", "MHA_S3_REGION", "MHA_TASKS_BACKEND",
 )  # fmt: skip
 
 

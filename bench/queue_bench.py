@@ -1,7 +1,7 @@
 """The queue: 200 small images through 2 workers, items per minute.
 
     .venv/bin/python bench/queue_bench.py [--quick]
-    eval "$(scripts/services.sh env)"; .venv/bin/python bench/queue_bench.py [--quick]  # + RQ
+    eval "$(scripts/services.py env)"; .venv/bin/python bench/queue_bench.py [--quick]  # + RQ
 
 200 distinct 800x600 JPEGs (50 with --quick; generated once, cached in /tmp/mha-bench) are
 ingested without ``--wait`` (each asset queued), then 2 workers are started together and the

@@ -11,9 +11,9 @@ of them. Prints p50/p95 per engine and the ratio to the goals:
 * Elasticsearch/OpenSearch p95 <= 50 ms at 100,000 items;
 * database engine p95 <= 150 ms at 10,000 items.
 
-Usage (services from ``scripts/services.sh up opensearch elasticsearch``)::
+Usage (services from ``scripts/services.py up opensearch elasticsearch``)::
 
-    eval "$(scripts/services.sh env)"
+    eval "$(scripts/services.py env)"
     .venv/bin/python bench/search_bench.py                  # 100k on OS/ES, 10k on SQLite
     .venv/bin/python bench/search_bench.py --docs 20000 --db-docs 2000 --queries 100
     .venv/bin/python bench/search_bench.py --database-url postgres://mha@127.0.0.1:54329/mha_bench
@@ -287,8 +287,8 @@ def main() -> None:
     wanted = args.engines.split(",")
     rows: list = []
     urls = {
-        "opensearch": os.environ.get("OPENSEARCH_URL", ""),
-        "elasticsearch": os.environ.get("ELASTICSEARCH_URL", ""),
+        "opensearch": os.environ.get("MHA_TEST_OPENSEARCH_URL", ""),
+        "elasticsearch": os.environ.get("MHA_TEST_ELASTICSEARCH_URL", ""),
     }
     for name in ("opensearch", "elasticsearch"):
         if name in wanted:
@@ -296,7 +296,7 @@ def main() -> None:
                 print(f"{name}: indexing {args.docs} documents…", flush=True)
                 bench_elastic(name, urls[name], args.docs, vocab, queries, rows)
             else:
-                print(f"{name}: {name.upper()}_URL not set, skipped")
+                print(f"{name}: MHA_TEST_{name.upper()}_URL not set, skipped")
     if "database" in wanted:
         print(f"database: indexing {args.db_docs} documents…", flush=True)
         bench_database(args.database_url, args.db_docs, vocab, queries, rows)

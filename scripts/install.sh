@@ -15,7 +15,12 @@ declare -A NEED=(
   [msgfmt]=gettext [npm]=npm
 )
 if [[ "$PURPOSE" == test ]]; then
-  NEED+=([redis-server]=redis-server [psql]=postgresql-client [lighttpd]=lighttpd [chromium]=chromium)
+  NEED+=([redis-server]=redis-server [redis-cli]=redis-tools [psql]=postgresql-client
+    [lighttpd]=lighttpd [chromium]=chromium)
+  # scripts/services.py: the search engines' distributions (Maven Central zips run on
+  # Debian's Java 17) and the S3 gateway's bucket set-up. Go, to build that gateway once, is
+  # not a Debian 12 package new enough (go >= 1.25 on PATH or in /usr/local/go).
+  NEED+=([java]=openjdk-17-jre-headless [mvn]=maven [unzip]=unzip [curl]=curl)
 fi
 missing=()
 for bin in "${!NEED[@]}"; do

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite, real services included: installs what is missing, starts
-# PostgreSQL, Redis, OpenSearch and Elasticsearch with scripts/services.sh, checks lint
+# PostgreSQL, Redis, S3, OpenSearch and Elasticsearch with scripts/services.py, checks lint
 # and migrations, then runs pytest on SQLite and again on PostgreSQL.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 scripts/install.sh test
-scripts/services.sh up postgres redis s3 opensearch elasticsearch
-eval "$(scripts/services.sh env)"
+scripts/services.py up
+eval "$(scripts/services.py env)"
 # The search tests run against the real OpenSearch and Elasticsearch nodes too; with this set
 # an unreachable node fails them instead of skipping them.
 export MHA_SEARCH_TESTS_REQUIRED=1

@@ -1,7 +1,8 @@
 """Search test support: the engines to run every search test against, and a small corpus.
 
 ``engine`` is parametrized over the database engine, OpenSearch and Elasticsearch. The real
-nodes come from ``OPENSEARCH_URL`` / ``ELASTICSEARCH_URL`` (``scripts/services.sh env``).
+nodes come from ``MHA_TEST_OPENSEARCH_URL`` / ``MHA_TEST_ELASTICSEARCH_URL`` (test inputs, not
+settings: ``scripts/services.py env`` exports them; each test sets ``MHA_SEARCH_URL`` itself).
 When ``MHA_SEARCH_TESTS_REQUIRED=1`` (set by ``scripts/test.sh``) a missing or unreachable
 node FAILS the test; in a developer's plain ``pytest`` without those variables the engine's
 tests are skipped with the reason.
@@ -21,7 +22,10 @@ from archive.vocabularies.models import Dialect, Motif, Place
 from search import engines, indexing
 from tests import factories
 
-ENGINE_URLS = {"opensearch": "OPENSEARCH_URL", "elasticsearch": "ELASTICSEARCH_URL"}
+ENGINE_URLS = {
+    "opensearch": "MHA_TEST_OPENSEARCH_URL",
+    "elasticsearch": "MHA_TEST_ELASTICSEARCH_URL",
+}
 REQUIRED = os.environ.get("MHA_SEARCH_TESTS_REQUIRED") == "1"
 
 
@@ -34,7 +38,7 @@ def configure(settings, name: str) -> engines.Engine:
         url = os.environ.get(ENGINE_URLS[name], "")
         if not url:
             message = f"{ENGINE_URLS[name]} is not set (run scripts/test.sh, or export "
-            message += "the URLs from scripts/services.sh env)"
+            message += "the URLs from scripts/services.py env)"
             if REQUIRED:
                 pytest.fail(message)
             pytest.skip(message)

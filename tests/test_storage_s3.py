@@ -1,4 +1,4 @@
-"""Media files on a real S3-compatible object store (``scripts/services.sh up s3``).
+"""Media files on a real S3-compatible object store (``scripts/services.py up s3``).
 
 The storage is the one ``archive/settings/base.py`` builds from the ``MHA_S3_*`` variables
 (``settings.TEST_S3_STORAGE``), under a key prefix of its own for each test. Without those
@@ -11,6 +11,7 @@ import hashlib
 import os
 import socket
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -29,8 +30,8 @@ pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(
         not os.environ.get("MHA_S3_ENDPOINT_URL"),
-        reason="MHA_S3_ENDPOINT_URL is unset: run `scripts/services.sh up s3` and "
-        '`eval "$(scripts/services.sh env s3)"` to test against a real S3 server',
+        reason="MHA_S3_ENDPOINT_URL is unset: run `scripts/services.py up s3` and "
+        '`eval "$(scripts/services.py env s3)"` to test against a real S3 server',
     ),
 ]
 
@@ -206,7 +207,7 @@ def test_healthz_is_503_when_the_s3_server_stops(s3, client, settings, tmp_path)
 
     def services(*args: str) -> str:
         result = subprocess.run(
-            [str(ROOT / "scripts" / "services.sh"), *args],
+            [sys.executable, str(ROOT / "scripts" / "services.py"), *args],
             env=env,
             capture_output=True,
             text=True,

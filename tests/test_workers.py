@@ -130,7 +130,7 @@ def test_a_killed_worker_is_seen_and_the_next_worker_recovers_its_task_by_itself
 
 @pytest.mark.skipif(
     not os.environ.get("REDIS_URL"),
-    reason='REDIS_URL not set: scripts/services.sh up redis && eval "$(scripts/services.sh env)"',
+    reason='REDIS_URL not set: scripts/services.py up redis && eval "$(scripts/services.py env)"',
 )
 def test_media_is_processed_by_an_rq_worker_on_real_redis(tmp_path):
     import redis

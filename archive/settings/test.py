@@ -1,7 +1,7 @@
 """Test settings: fast hashing, local-memory cache, immediate tasks.
 
 The database is SQLite in a temporary folder unless DATABASE_URL points at the real
-PostgreSQL that ``scripts/services.sh`` starts; tests that prove the real worker or a real
+PostgreSQL that ``scripts/services.py`` starts; tests that prove the real worker or a real
 search engine opt in to those explicitly.
 """
 
