@@ -2,7 +2,7 @@
 
 Every script builds its own throwaway project (SQLite database and media under a temporary
 ``MHA_VAR_DIR``), so a benchmark never touches ``var/`` or a running service's data. Test
-media is generated once and cached under ``/tmp/mha-bench`` (it is big and slow to make).
+media is made by ``demo.mediamaker`` once and cached under ``/tmp/mha-bench``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # bench/ scripts run as files; the project's packages live here
+
+from demo import mediamaker as media  # noqa: E402
+
 PYTHON = REPO / ".venv" / "bin" / "python"
 MANAGE = REPO / "manage.py"
 CACHE = Path(os.environ.get("MHA_BENCH_CACHE", "/tmp/mha-bench"))  # noqa: S108 (a cache)
@@ -184,7 +188,6 @@ class Project:
             os.environ.pop(key, None)
         os.environ.update({k: v for k, v in self.env.items() if k != "TMPDIR"})
         tempfile.tempdir = str(self.tmp)
-        sys.path.insert(0, str(REPO))
         import django
 
         django.setup()
@@ -193,102 +196,43 @@ class Project:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-# --- test media --------------------------------------------------------------------------
+# --- test media: made by demo.mediamaker, cached because it is big and slow to make ------
 
 
-def textured_image(width: int, height: int, seed: int = 0):
-    """An RGB image that compresses like a photograph of cloth, not like a flat colour.
-
-    Coarse sines (folds, light) + a woven pattern (cross-stitch-like squares and diagonals)
-    + fine grain (gaussian noise), with different mixes per band.
-    """
-    import pyvips
-
-    xy = pyvips.Image.xyz(width, height)
-    x, y = xy[0], xy[1]
-    cell = 12 + seed % 7
-    weave = ((x / cell).floor() + (y / cell).floor()) % 2  # 0/1 checker
-    diag = ((x + y) % (cell * 3)) < cell  # 0/255 stripes
-    bands = []
-    for b in range(3):
-        f = 1 + b + seed % 5
-        sines = pyvips.Image.sines(width, height, hfreq=f * 0.7, vfreq=f * 0.4)
-        noise = pyvips.Image.gaussnoise(width, height, mean=0, sigma=6 + 3 * b)
-        band = 110 + 45 * sines + 35 * weave * (b + 1) / 2 + (diag / 255) * (25 - 10 * b) + noise
-        bands.append(band)
-    image = bands[0].bandjoin(bands[1:]).cast("uchar")
-    return image.copy(interpretation="srgb")
+def _cached(name: str, make: Callable[[Path], object], say: bool = True) -> Path:
+    """``CACHE/name``, made by ``make(path)`` the first time (the maker writes atomically)."""
+    path = CACHE / name
+    if not path.exists():
+        if say:
+            print(f"generating {path} (once) ...", flush=True)
+        make(path)
+    return path
 
 
 def texture_tiff(width: int, height: int) -> Path:
-    """A cached uncompressed RGB TIFF of ``width`` x ``height`` (like a scanner's output)."""
-    path = CACHE / f"texture-{width}x{height}.tif"
-    if not path.exists():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        print(f"generating {path} (once) ...", flush=True)
-        tmp = path.with_suffix(".part.tif")
-        textured_image(width, height).tiffsave(str(tmp), compression="none")
-        tmp.rename(path)
-    return path
+    """An uncompressed RGB TIFF of cloth-like texture (like a scanner's output)."""
+    return _cached(f"texture-{width}x{height}.tif", lambda p: media.texture(p, width, height))
 
 
 def texture_jpeg(width: int, height: int, quality: int = 90) -> Path:
-    """A cached RGB JPEG of ``width`` x ``height``."""
-    path = CACHE / f"texture-{width}x{height}-q{quality}.jpg"
-    if not path.exists():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        print(f"generating {path} (once) ...", flush=True)
-        tmp = path.with_suffix(".part.jpg")
-        textured_image(width, height).jpegsave(str(tmp), Q=quality)
-        tmp.rename(path)
-    return path
+    """An RGB JPEG of cloth-like texture."""
+    return _cached(f"texture-{width}x{height}-q{quality}.jpg",
+                   lambda p: media.texture(p, width, height, quality=quality))  # fmt: skip
 
 
 def small_jpegs(count: int, width: int = 800, height: int = 600) -> list[Path]:
-    """``count`` distinct cached JPEGs with varied content (never the same bytes twice)."""
-    folder = CACHE / f"small-{width}x{height}"
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(count):
-        path = folder / f"img{i:04d}.jpg"
-        if not path.exists():
-            tmp = folder / f".img{i:04d}.part.jpg"
-            textured_image(width, height, seed=i).jpegsave(str(tmp), Q=85)
-            tmp.rename(path)
-        paths.append(path)
-    return paths
+    """``count`` distinct JPEGs with varied content (never the same bytes twice)."""
+
+    def maker(seed: int) -> Callable[[Path], object]:
+        return lambda p: media.texture(p, width, height, seed=seed, quality=85)
+
+    folder = f"small-{width}x{height}"
+    return [_cached(f"{folder}/img{i:04d}.jpg", maker(i), say=False) for i in range(count)]
 
 
 def speech_wav(minutes: int) -> Path:
-    """A cached stereo 48 kHz 16-bit WAV of ``minutes`` with speech-like content.
-
-    Pink noise plus two tones (voice-band formant-ish), amplitude-modulated at syllable rate
-    (~4 Hz) with a pause every few seconds, slightly different per channel.
-    """
-    path = CACHE / f"speech-{minutes}min.wav"
-    if path.exists():
-        return path
-    CACHE.mkdir(parents=True, exist_ok=True)
-    print(f"generating {path} (once) ...", flush=True)
-    d = minutes * 60
-    tmp = path.with_suffix(".part.wav")
-    graph = (
-        "[0][1][2]amix=inputs=3:weights=1 0.6 0.4,"
-        "volume='(0.55+0.45*sin(2*PI*4.1*t))*if(lt(mod(t,6.5),4.8),1,0.08)':eval=frame,"
-        "aformat=sample_fmts=s16:channel_layouts=stereo,"
-        "pan=stereo|c0=c0|c1=0.8*c1"
-    )
-    subprocess.run(
-        ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error",
-         "-f", "lavfi", "-i", f"anoisesrc=color=pink:sample_rate=48000:amplitude=0.25:duration={d}",
-         "-f", "lavfi", "-i", f"sine=frequency=180:sample_rate=48000:duration={d}",
-         "-f", "lavfi", "-i", f"sine=frequency=420:sample_rate=48000:duration={d}",
-         "-filter_complex", graph, "-ar", "48000", "-ac", "2", "-c:a", "pcm_s16le",
-         "-y", str(tmp)],
-        check=True,
-    )  # fmt: skip
-    tmp.rename(path)
-    return path
+    """A stereo 48 kHz 16-bit WAV of ``minutes`` with speech-like content."""
+    return _cached(f"speech-{minutes}min.wav", lambda p: media.speech_like(p, minutes * 60))
 
 
 def warm(path: Path) -> None:

@@ -1,14 +1,11 @@
 """A small media archive for the IIIF tests: one image, one audio and one video item, made
 by the real pipeline (ingest + process_asset, which also cuts the IIIF tiles zip and the
-pyramid) from files generated here."""
+pyramid) from files demo.mediamaker makes."""
 
 from __future__ import annotations
 
-import subprocess
 from decimal import Decimal
 from pathlib import Path
-
-import pyvips
 
 from archive.assets.ingest import ingest
 from archive.assets.models import MediaAsset
@@ -19,39 +16,8 @@ from archive.items.models import (
     MusicPiecePage,
     TranscriptCue,
 )
+from demo import mediamaker as make
 from tests import factories
-
-
-def make_test_image(path: Path, width: int = 1500, height: int = 1100) -> Path:
-    """Red rising left to right, blue top to bottom: every region has a colour of its own."""
-    xyz = pyvips.Image.xyz(width, height)
-    red = (xyz.extract_band(0) * (255 / width)).cast("uchar")
-    blue = (xyz.extract_band(1) * (255 / height)).cast("uchar")
-    green = (red * 0 + 60).cast("uchar")
-    image = red.bandjoin([green, blue]).copy(interpretation="srgb")
-    image.jpegsave(str(path), Q=92)
-    return path
-
-
-def make_wav(path: Path, seconds: float = 3.0) -> Path:
-    subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
-         f"sine=frequency=330:duration={seconds}", "-ac", "1", "-y", str(path)],
-        check=True,
-    )  # fmt: skip
-    return path
-
-
-def make_video(path: Path, seconds: float = 2.0) -> Path:
-    subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error",
-         "-f", "lavfi", "-i", f"testsrc=size=320x240:rate=15:duration={seconds}",
-         "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
-         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
-         "-shortest", "-y", str(path)],
-        check=True,
-    )  # fmt: skip
-    return path
 
 
 def add_media(item, path: Path, *, access_level: str | None = None, **kw) -> MediaAsset:
@@ -84,7 +50,7 @@ def image_item(tmp_path: Path, collections=None):
     )
     pattern.people.add(ItemPerson(person=artisan, role="artisan"))
     collections["embroidery"].add_child(instance=pattern)
-    image = add_media(pattern, make_test_image(tmp_path / "sleeve.jpg"), caption_en="Sleeve")
+    image = add_media(pattern, make.card(tmp_path / "sleeve.jpg", 1500, 1100), caption_en="Sleeve")
     return pattern, image
 
 
@@ -115,8 +81,8 @@ def media_archive(tmp_path: Path) -> dict:
     music.people.add(ItemPerson(person=performer, role="performer"))
     collections["folk-music"].add_child(instance=music)
 
-    audio = add_media(recording, make_wav(tmp_path / "song.wav"))
-    video = add_media(music, make_video(tmp_path / "dance.mp4"))
+    audio = add_media(recording, make.tone(tmp_path / "song.wav", 3, frequency=330))
+    video = add_media(music, make.card_video(tmp_path / "dance.mp4", 2))
     return {
         "collections": collections,
         "pattern": pattern,

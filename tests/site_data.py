@@ -6,36 +6,15 @@ and items at every access level that must never show to an anonymous visitor.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
-
-import pyvips
 
 from archive.assets.ingest import ingest
 from archive.assets.tasks import process_asset
 from archive.items.models import EmbroideryPatternPage, ItemPerson, TranscriptCue
 from archive.vocabularies.loader import load_all_vocabularies
 from archive.vocabularies.models import Dialect, Motif, Place, Technique
+from demo import mediamaker as make
 from tests import factories
-
-
-def make_jpeg(path: Path, width=1600, height=1200) -> Path:
-    # A colourful test card, so the picture is not trivially compressible.
-    x = pyvips.Image.xyz(width, height)
-    r = (x[0] * 255 / width).cast("uchar")
-    g = (x[1] * 255 / height).cast("uchar")
-    b = ((x[0] + x[1]) % 255).cast("uchar")
-    r.bandjoin([g, b]).jpegsave(str(path), Q=85)
-    return path
-
-
-def make_wav(path: Path, seconds=12.0) -> Path:
-    subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
-         f"sine=frequency=330:duration={seconds}", "-ac", "1", "-y", str(path)],
-        check=True,
-    )  # fmt: skip
-    return path
 
 
 def attach(item, path: Path, **kw):
@@ -135,7 +114,7 @@ def build(tmp_path: Path, media: bool = True) -> dict:
         "village": village,
     }
     if media:
-        data["image"] = attach(main, make_jpeg(tmp_path / "sleeve.jpg"))
-        attach(related, make_jpeg(tmp_path / "apron.jpg", 800, 600))
-        data["audio"] = attach(rec, make_wav(tmp_path / "talk.wav"))
+        data["image"] = attach(main, make.card(tmp_path / "sleeve.jpg", 1600, 1200))
+        attach(related, make.card(tmp_path / "apron.jpg", 800, 600))
+        data["audio"] = attach(rec, make.tone(tmp_path / "talk.wav", 12, frequency=330))
     return data

@@ -16,8 +16,9 @@ from django.test import override_settings
 
 from archive.assets.models import MediaAsset
 from archive.iiif.validation import validate
+from demo import mediamaker as make
 from tests import factories
-from tests.iiif_support import add_media, make_test_image, media_archive
+from tests.iiif_support import add_media, media_archive
 
 PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
 
@@ -44,7 +45,7 @@ def archive(django_db_setup, django_db_blocker, media_root, tmp_path_factory):
     ):
         data = media_archive(tmp_path_factory.mktemp("iiif-src"))
         data["restricted_image"] = add_media(
-            data["pattern"], make_test_image(media_root / "secret.jpg", 600, 400),
+            data["pattern"], make.card(media_root / "secret.jpg", 600, 400),
             access_level="restricted",
         )  # fmt: skip
         yield data
@@ -384,7 +385,7 @@ def test_an_item_with_no_media_to_show_has_no_manifest_to_open(client, archive, 
     # neither links a manifest nor serves an empty one.
     collections = archive["collections"]
     page = factories.recording(collections["dialects"], speaker=factories.person())
-    secret = make_test_image(tmp_path / "only-secret.jpg", 300, 200)
+    secret = make.card(tmp_path / "only-secret.jpg", 300, 200)
     add_media(page, secret, access_level="restricted")
     assert client.get(f"/iiif/3/item/{page.pk}/manifest").status_code == 404
     html = client.get(page.url).content.decode()
@@ -405,11 +406,8 @@ def test_manifest_output_is_stable_json_ld(client, archive):
 
 def test_a_photo_taken_sideways_is_described_as_it_is_shown(client, archive, tmp_path):
     # A camera held upright writes landscape pixels and EXIF orientation 6 (turn 90°).
-    image = pyvips.Image.new_from_file(str(make_test_image(tmp_path / "raw.jpg", 600, 400)))
-    image = image.copy()
-    image.set_type(pyvips.GValue.gint_type, "orientation", 6)
-    image.jpegsave(str(tmp_path / "sideways.jpg"), Q=90)
-    asset = add_media(archive["pattern"], tmp_path / "sideways.jpg")
+    sideways = make.card(tmp_path / "sideways.jpg", 600, 400, quality=90, orientation=6)
+    asset = add_media(archive["pattern"], sideways)
     info = client.get(f"/iiif/3/{asset.pk}/info.json").json()
     assert (info["width"], info["height"]) == (400, 600)
     full = decode(client.get(f"/iiif/3/{asset.pk}/full/max/0/default.jpg"))
@@ -430,11 +428,8 @@ def test_the_validate_command_checks_every_public_document(archive, capsys):
 
 
 def test_the_pipeline_records_a_sideways_photo_at_its_shown_size(archive, tmp_path):
-    image = pyvips.Image.new_from_file(str(make_test_image(tmp_path / "raw2.jpg", 600, 400)))
-    image = image.copy()
-    image.set_type(pyvips.GValue.gint_type, "orientation", 6)
-    image.jpegsave(str(tmp_path / "sideways2.jpg"), Q=90)
-    asset = add_media(archive["pattern"], tmp_path / "sideways2.jpg")
+    sideways = make.card(tmp_path / "sideways2.jpg", 600, 400, quality=90, orientation=6)
+    asset = add_media(archive["pattern"], sideways)
     for name in ("pyramid", "tiles"):
         d = asset.derivatives.get(name=name)
         assert (d.width, d.height) == (400, 600), name

@@ -2,7 +2,6 @@
 are refused with a reason before anything is stored."""
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,15 +10,15 @@ import pyvips
 from archive.assets.ingest import safe_display_name
 from archive.assets.models import Derivative, MediaAsset, Original
 from archive.assets.tasks import process_asset
+from demo import mediamaker as make
 from media_pipeline.errors import MediaError
 from tests import factories
-from tests.media_files import make_jpeg, make_wav
 
 pytestmark = pytest.mark.django_db
 
 
 def test_an_image_becomes_thumbnail_and_web_sizes(item, tmp_path, ingest):
-    result = ingest(make_jpeg(tmp_path / "scan.jpg", 2400, 1800), item=item, filename="scan.jpg")
+    result = ingest(make.card(tmp_path / "scan.jpg", 2400, 1800), item=item, filename="scan.jpg")
     asset = MediaAsset.objects.get(pk=result.asset.pk)
     assert asset.status == "ready", asset.error
     names = set(asset.derivatives.values_list("name", flat=True))
@@ -31,7 +30,7 @@ def test_an_image_becomes_thumbnail_and_web_sizes(item, tmp_path, ingest):
 
 
 def test_the_same_bytes_uploaded_twice_are_stored_once(item, tmp_path, ingest):
-    path = make_jpeg(tmp_path / "a.jpg")
+    path = make.card(tmp_path / "a.jpg")
     first = ingest(path, item=item, filename="a.jpg")
     second = ingest(path, item=item, filename="copy-of-a.jpg")
     assert first.stored and not second.stored
@@ -41,7 +40,7 @@ def test_the_same_bytes_uploaded_twice_are_stored_once(item, tmp_path, ingest):
 
 
 def test_audio_becomes_opus_aac_and_waveform_peaks(item, tmp_path, ingest):
-    result = ingest(make_wav(tmp_path / "speech.wav", 3), item=item, filename="speech.wav")
+    result = ingest(make.tone(tmp_path / "speech.wav", 3), item=item, filename="speech.wav")
     asset = MediaAsset.objects.get(pk=result.asset.pk)
     assert asset.status == "ready", asset.error
     assert {"opus", "aac", "peaks", "waveform"} <= set(
@@ -80,37 +79,18 @@ def test_svg_with_script_is_refused(item, tmp_path, ingest):
 
 
 def test_a_truncated_jpeg_is_refused_with_reason(item, tmp_path, ingest):
-    good = make_jpeg(tmp_path / "whole.jpg", 1600, 1200).read_bytes()
-    path = tmp_path / "cut.jpg"
-    path.write_bytes(good[: len(good) // 2])
+    path = make.truncated(make.card(tmp_path / "whole.jpg", 1600, 1200), tmp_path / "cut.jpg")
     _refused(ingest, item, path, "cut.jpg", "damaged|truncated|cannot be read")
 
 
 def test_a_decompression_bomb_is_refused_before_decoding(item, tmp_path, ingest):
-    # A tiny PNG whose header claims 100000 x 100000 pixels.
-    import struct
-    import zlib
-
-    def chunk(kind, data):
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 0, 0, 0, 0)
-    png = (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 1000))
-        + chunk(b"IEND", b"")
-    )
-    path = tmp_path / "bomb.png"
-    path.write_bytes(png)
+    path = make.png_claiming_size(tmp_path / "bomb.png", 100_000, 100_000)
     _refused(ingest, item, path, "bomb.png", "over the limit")
 
 
 def test_a_playlist_named_mp3_never_reaches_ffmpeg(item, tmp_path, ingest):
     secret = tmp_path / "secret.wav"
-    make_wav(secret)
+    make.tone(secret)
     path = tmp_path / "song.mp3"
     path.write_text(f"#EXTM3U\n#EXTINF:1,\nfile://{secret}\n")
     _refused(ingest, item, path, "song.mp3", "playlist")
@@ -123,25 +103,21 @@ def test_a_concat_list_is_refused(item, tmp_path, ingest):
 
 
 def test_a_zero_second_recording_is_refused(item, tmp_path, ingest):
-    path = tmp_path / "silence.wav"
-    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
-                    "anullsrc=r=8000:cl=mono", "-t", "0", "-y", str(path)], check=True)  # fmt: skip
+    path = make.silence(tmp_path / "silence.wav", seconds=0)
     _refused(ingest, item, path, "silence.wav", "empty|no audio|cannot be read")
 
 
 def test_a_truncated_wav_still_fails_cleanly_and_keeps_the_worker_alive(item, tmp_path, ingest):
-    good = make_wav(tmp_path / "long.wav", 2).read_bytes()
-    path = tmp_path / "cut.wav"
-    path.write_bytes(good[:60])
+    path = make.truncated(make.tone(tmp_path / "long.wav", 2), tmp_path / "cut.wav", keep=60)
     with pytest.raises(MediaError):
         ingest(path, item=item, filename="cut.wav")
     # the next, good file goes through as if nothing happened
-    ok = ingest(make_wav(tmp_path / "ok.wav", 1), item=item, filename="ok.wav")
+    ok = ingest(make.tone(tmp_path / "ok.wav", 1), item=item, filename="ok.wav")
     assert MediaAsset.objects.get(pk=ok.asset.pk).status == "ready"
 
 
 def test_path_traversal_and_non_utf8_names_are_only_displayed_never_used(item, tmp_path, ingest):
-    path = make_jpeg(tmp_path / "x.jpg")
+    path = make.card(tmp_path / "x.jpg")
     result = ingest(path, item=item, filename=b"../../etc/\xff\xfepasswd.jpg")
     assert "/" not in result.original.original_filename
     assert ".." not in result.original.file.name
@@ -150,7 +126,7 @@ def test_path_traversal_and_non_utf8_names_are_only_displayed_never_used(item, t
 
 
 def test_a_restricted_asset_file_is_a_404_for_the_public(client, item, tmp_path, ingest):
-    result = ingest(make_jpeg(tmp_path / "p.jpg"), item=item, filename="p.jpg",
+    result = ingest(make.card(tmp_path / "p.jpg"), item=item, filename="p.jpg",
                     access_level="restricted")  # fmt: skip
     url = result.asset.url("thumb")
     assert client.get(url).status_code == 404
@@ -162,7 +138,7 @@ def test_a_restricted_asset_file_is_a_404_for_the_public(client, item, tmp_path,
 
 
 def test_audio_is_served_in_ranges_for_seeking(client, item, tmp_path, ingest):
-    result = ingest(make_wav(tmp_path / "s.wav", 2), item=item, filename="s.wav")
+    result = ingest(make.tone(tmp_path / "s.wav", 2), item=item, filename="s.wav")
     response = client.get(result.asset.url("aac"), HTTP_RANGE="bytes=100-199")
     assert response.status_code == 206
     assert response["Content-Range"].startswith("bytes 100-199/")
@@ -170,7 +146,7 @@ def test_audio_is_served_in_ranges_for_seeking(client, item, tmp_path, ingest):
 
 
 def test_rerunning_the_task_replaces_derivatives_without_duplicates(item, tmp_path, ingest):
-    result = ingest(make_jpeg(tmp_path / "r.jpg"), item=item, filename="r.jpg")
+    result = ingest(make.card(tmp_path / "r.jpg"), item=item, filename="r.jpg")
     before = Derivative.objects.filter(asset=result.asset).count()
     process_asset.call(result.asset.pk)
     assert Derivative.objects.filter(asset=result.asset).count() == before
@@ -184,8 +160,8 @@ def test_the_ingest_command_reports_each_file_as_json_and_fails_only_the_bad_one
     factories.site_tree()
     folder = tmp_path / "field-trip"
     folder.mkdir()
-    make_jpeg(folder / "sleeve.jpg")
-    make_wav(folder / "song.wav", 1)
+    make.card(folder / "sleeve.jpg")
+    make.tone(folder / "song.wav", 1)
     (folder / "notes.jpg").write_text("<html>not an image</html>")
     out = io.StringIO()
     with pytest.raises(SystemExit) as exit_:
@@ -215,7 +191,7 @@ def test_a_file_name_that_is_not_utf8_still_gives_a_valid_json_line(tmp_path):
     folder.mkdir()
     # A GBK-encoded name (蝴蝶.jpg) from an old Windows machine: not UTF-8.
     name = "蝴蝶.jpg".encode("gbk")
-    os.rename(make_jpeg(tmp_path / "plain.jpg"), os.path.join(os.fsencode(folder), name))
+    os.rename(make.card(tmp_path / "plain.jpg"), os.path.join(os.fsencode(folder), name))
     out = io.BytesIO()
     stdout = io.TextIOWrapper(out, encoding="utf-8", errors="strict", write_through=True)
     call_command("ingest", str(folder), collection="embroidery", wait=True, json=True,
@@ -234,7 +210,7 @@ def test_a_curator_uploads_several_files_and_sees_each_result(
 
     client.force_login(factories.user(groups=("Curators",), is_staff=True))
     assert client.get(reverse("wagtailsnippets_assets_mediaasset:list")).status_code == 200
-    good = SimpleUploadedFile("sleeve.jpg", make_jpeg(tmp_path / "s.jpg").read_bytes())
+    good = SimpleUploadedFile("sleeve.jpg", make.card(tmp_path / "s.jpg").read_bytes())
     bad = SimpleUploadedFile("truncated.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 100)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -255,23 +231,11 @@ def test_a_contributor_without_permission_cannot_reach_upload(client):
     assert client.get(reverse("media_upload")).status_code in (302, 403)
 
 
-def make_jpeg_with_gps(path: Path) -> Path:
-    from PIL import Image
-
-    img = Image.new("RGB", (800, 600), (120, 30, 30))
-    exif = img.getexif()
-    exif[0x010F] = "FieldCam"  # Make
-    gps = exif.get_ifd(0x8825)
-    gps[1], gps[2] = "N", (26.0, 30.0, 0.0)
-    gps[3], gps[4] = "E", (108.0, 10.0, 0.0)
-    img.save(path, exif=exif.tobytes())
-    return path
-
-
 def test_gps_is_recorded_from_the_original_and_stripped_from_every_derivative(
     item, tmp_path, ingest
 ):
-    result = ingest(make_jpeg_with_gps(tmp_path / "gps.jpg"), item=item, filename="gps.jpg")
+    photo = make.card(tmp_path / "gps.jpg", 800, 600, camera="FieldCam", gps=(26.5, 108.1667))
+    result = ingest(photo, item=item, filename="gps.jpg")
     assert result.original.probe["has_gps"] is True
     assert result.original.probe["exif"]["camera_make"] == "FieldCam"
     for d in Derivative.objects.filter(asset=result.asset, content_type__startswith="image/"):
@@ -289,9 +253,9 @@ def test_fixity_audit_reports_a_changed_and_a_missing_original(item, tmp_path, i
 
     from django.core.management import call_command
 
-    a = ingest(make_jpeg(tmp_path / "a.jpg", 300, 200), item=item, filename="a.jpg").original
-    b = ingest(make_wav(tmp_path / "b.wav", 1), item=item, filename="b.wav").original
-    c = ingest(make_jpeg(tmp_path / "c.jpg", 200, 300), item=item, filename="c.jpg").original
+    a = ingest(make.card(tmp_path / "a.jpg", 300, 200), item=item, filename="a.jpg").original
+    b = ingest(make.tone(tmp_path / "b.wav", 1), item=item, filename="b.wav").original
+    c = ingest(make.card(tmp_path / "c.jpg", 200, 300), item=item, filename="c.jpg").original
     Path(a.file.path).write_bytes(b"bit rot")
     Path(b.file.path).unlink()
     out = io.StringIO()
@@ -310,7 +274,7 @@ def test_derivatives_are_rebuilt_from_the_original(item, tmp_path, ingest):
 
     from django.core.management import call_command
 
-    result = ingest(make_jpeg(tmp_path / "r.jpg"), item=item, filename="r.jpg")
+    result = ingest(make.card(tmp_path / "r.jpg"), item=item, filename="r.jpg")
     thumb = result.asset.derivatives.get(name="thumb")
     Path(thumb.file.path).unlink()
     MediaAsset.objects.filter(pk=result.asset.pk).update(status="failed", error="disk full")
@@ -330,7 +294,7 @@ def test_an_unexpected_failure_is_retried_then_reported(item, tmp_path, ingest, 
         raise OSError("storage timed out")
 
     monkeypatch.setattr(tasks, "build_derivatives", flaky)
-    ingest(make_jpeg(tmp_path / "f.jpg"), item=item, filename="f.jpg")
+    ingest(make.card(tmp_path / "f.jpg"), item=item, filename="f.jpg")
     asset = MediaAsset.objects.get()
     assert len(calls) == 3  # the immediate backend runs each retry at once
     assert asset.status == "failed" and "storage timed out" in asset.error
@@ -342,7 +306,7 @@ def test_a_curator_retries_a_failed_asset_from_the_listing(
 ):
     from django.urls import reverse
 
-    result = ingest(make_jpeg(tmp_path / "x.jpg"), item=item, filename="x.jpg")
+    result = ingest(make.card(tmp_path / "x.jpg"), item=item, filename="x.jpg")
     MediaAsset.objects.filter(pk=result.asset.pk).update(status="failed", error="disk full")
     client.force_login(factories.user(groups=("Curators",), is_staff=True))
     listing = client.get(reverse("wagtailsnippets_assets_mediaasset:list"))
@@ -366,8 +330,8 @@ def test_metadata_csv_describes_items_and_a_bad_row_fails_only_its_file(tmp_path
     Place.objects.create(slug="paimo", label_zh="排莫村", kind="village")
     folder = tmp_path / "batch"
     folder.mkdir()
-    make_jpeg(folder / "a.jpg")
-    make_jpeg(folder / "b.jpg", 320, 240)
+    make.card(folder / "a.jpg")
+    make.card(folder / "b.jpg", 320, 240)
     (folder / "metadata.csv").write_text(
         "filename,title_zh,title_en,place,year_from,tags\n"
         'a.jpg,蝴蝶袖片,Butterfly sleeve,paimo,1980,"wedding, silver"\n'
@@ -397,7 +361,7 @@ def test_a_metadata_csv_with_an_unknown_column_stops_before_anything_is_stored(t
     factories.site_tree()
     folder = tmp_path / "batch"
     folder.mkdir()
-    make_jpeg(folder / "a.jpg")
+    make.card(folder / "a.jpg")
     (folder / "metadata.csv").write_text("filename,titel\na.jpg,typo\n")
     with pytest.raises(CommandError, match="unknown columns titel"):
         call_command("ingest", str(folder), collection="embroidery")
@@ -405,7 +369,7 @@ def test_a_metadata_csv_with_an_unknown_column_stops_before_anything_is_stored(t
 
 
 def test_an_item_page_links_only_renditions_that_exist(client, item, tmp_path, ingest):
-    result = ingest(make_jpeg(tmp_path / "p.jpg"), item=item, filename="p.jpg")
+    result = ingest(make.card(tmp_path / "p.jpg"), item=item, filename="p.jpg")
     item.save_revision().publish()
     Derivative.objects.filter(asset=result.asset, name="web-avif").delete()
     body = client.get(item.url).content.decode()
@@ -416,7 +380,7 @@ def test_an_item_page_links_only_renditions_that_exist(client, item, tmp_path, i
 def test_the_item_edit_page_shows_each_assets_state_and_reason(client, item, tmp_path, ingest):
     from django.urls import reverse
 
-    result = ingest(make_jpeg(tmp_path / "m.jpg"), item=item, filename="m.jpg")
+    result = ingest(make.card(tmp_path / "m.jpg"), item=item, filename="m.jpg")
     MediaAsset.objects.filter(pk=result.asset.pk).update(status="failed", error="disk full")
     client.force_login(factories.user(groups=("Curators",), is_staff=True))
     body = client.get(reverse("wagtailadmin_pages:edit", args=[item.pk])).content.decode()
@@ -432,18 +396,14 @@ def test_a_png_named_jpg_is_taken_for_what_it_is(item, tmp_path, ingest):
 
 
 def test_a_media_file_with_no_audio_or_video_stream_is_refused(item, tmp_path, ingest):
-    srt = tmp_path / "s.srt"
-    srt.write_text("1\n00:00:00,000 --> 00:00:02,000\nHello\n")
-    path = tmp_path / "song.m4a"
-    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", str(srt), "-c:s", "mov_text",
-                    "-f", "mp4", "-y", str(path)], check=True)  # fmt: skip
+    path = make.subtitles_only(tmp_path / "song.m4a")
     _refused(ingest, item, path, "song.m4a", "no audio or video stream")
 
 
 def test_one_bad_file_does_not_affect_another_item(item, tmp_path, ingest):
     from archive.items.models import ItemPage
 
-    good = ingest(make_jpeg(tmp_path / "g.jpg"), item=item, filename="g.jpg")
+    good = ingest(make.card(tmp_path / "g.jpg"), item=item, filename="g.jpg")
     other = factories.recording(ItemPage.objects.get(pk=item.pk).get_parent().specific,
                                 speaker=factories.person())  # fmt: skip
     bad = tmp_path / "b.wav"
@@ -461,7 +421,7 @@ def test_a_collection_cover_on_a_restricted_item_is_not_shown_to_the_public(
 
     hidden = factories.recording(item.get_parent().specific, speaker=factories.person(),
                                  access="restricted")  # fmt: skip
-    secret = ingest(make_jpeg(tmp_path / "secret.jpg"), item=hidden, filename="secret.jpg")
+    secret = ingest(make.card(tmp_path / "secret.jpg"), item=hidden, filename="secret.jpg")
     collection = CollectionPage.objects.get(pk=item.get_parent().pk)
     collection.cover_asset = secret.asset
     collection.save()

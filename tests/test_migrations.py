@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.media_files import make_jpeg, make_wav
+from demo import mediamaker as make
 
 REPO = Path(__file__).resolve().parents[1]
 OLD_MIGRATION = "media_pipeline/migrations/0001_initial.py"
@@ -110,8 +110,8 @@ def test_a_first_wave_database_keeps_every_media_row_after_the_move(
     }
     files = tmp_path / "upload"
     files.mkdir()
-    make_jpeg(files / "butterfly.jpg")
-    make_wav(files / "song.wav", seconds=1.5)
+    make.card(files / "butterfly.jpg")
+    make.tone(files / "song.wav", seconds=1.5)
 
     # The first wave's code makes the database and fills it.
     manage(first_wave_tree, env, "migrate", "--no-input", "-v0")

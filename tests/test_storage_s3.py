@@ -21,8 +21,8 @@ from botocore.config import Config
 from django.conf import settings as django_settings
 
 from archive.assets.models import MediaAsset, Original
+from demo import mediamaker as make
 from tests import factories
-from tests.media_files import make_jpeg, make_wav
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -107,8 +107,8 @@ def _local_files(settings) -> list[Path]:
 def test_originals_and_every_derivative_are_objects_in_the_bucket(
     s3, item, tmp_path, ingest, settings
 ):
-    jpeg = make_jpeg(tmp_path / "scan.jpg", 1600, 1200)
-    wav = make_wav(tmp_path / "song.wav", seconds=3)
+    jpeg = make.card(tmp_path / "scan.jpg", 1600, 1200)
+    wav = make.tone(tmp_path / "song.wav", seconds=3)
     image = ingest(jpeg, item=item, filename="scan.jpg")
     audio = ingest(wav, item=item, filename="song.wav")
 
@@ -134,8 +134,8 @@ def test_originals_and_every_derivative_are_objects_in_the_bucket(
 
 
 def test_the_door_streams_objects_and_honours_range(s3, item, tmp_path, ingest, client):
-    image = ingest(make_jpeg(tmp_path / "scan.jpg"), item=item, filename="scan.jpg").asset
-    audio = ingest(make_wav(tmp_path / "song.wav"), item=item, filename="song.wav").asset
+    image = ingest(make.card(tmp_path / "scan.jpg"), item=item, filename="scan.jpg").asset
+    audio = ingest(make.tone(tmp_path / "song.wav"), item=item, filename="song.wav").asset
 
     thumb = image.derivative("thumb")
     response = client.get(image.url("thumb"))
@@ -158,7 +158,7 @@ def test_the_door_streams_objects_and_honours_range(s3, item, tmp_path, ingest, 
 
 
 def test_restricted_objects_stay_behind_the_door(s3, item, tmp_path, ingest, client):
-    asset = ingest(make_jpeg(tmp_path / "scan.jpg"), item=item, filename="scan.jpg").asset
+    asset = ingest(make.card(tmp_path / "scan.jpg"), item=item, filename="scan.jpg").asset
     assert client.get(asset.url("thumb")).status_code == 200
     MediaAsset.objects.filter(pk=asset.pk).update(access_level="restricted")
     assert client.get(asset.url("thumb")).status_code == 404
@@ -172,7 +172,7 @@ def test_restricted_objects_stay_behind_the_door(s3, item, tmp_path, ingest, cli
 
 
 def test_the_same_bytes_are_one_object(s3, item, tmp_path, ingest):
-    path = make_jpeg(tmp_path / "a.jpg")
+    path = make.card(tmp_path / "a.jpg")
     first = ingest(path, item=item, filename="a.jpg")
     second = ingest(path, item=item, filename="copy-of-a.jpg")
     assert first.stored and not second.stored

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from demo import mediamaker as make
+
 ROOT = Path(__file__).resolve().parent.parent
 SETUP = """
 from tests import factories
@@ -47,16 +49,9 @@ def _manage(env: dict, *args: str, timeout: float = 300) -> str:
     return result.stdout.strip()
 
 
-def _wav(path: Path, seconds: int) -> Path:
-    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
-                    f"sine=frequency=220:duration={seconds}", "-ac", "1", "-ar", "44100",
-                    "-y", str(path)], check=True)  # fmt: skip
-    return path
-
-
 def _prepare(tmp_path: Path, env: dict, seconds: int) -> int:
     _manage(env, "migrate", "--no-input", "-v0")
-    wav = _wav(tmp_path / "field.wav", seconds)
+    wav = make.tone(tmp_path / "field.wav", seconds, frequency=220)
     out = _manage(env, "shell", "--no-imports", "-c", SETUP.format(path=str(wav)))
     return int(out.splitlines()[-1])
 

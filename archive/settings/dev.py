@@ -5,6 +5,8 @@ import os
 from .base import *  # noqa: F403
 
 DEBUG = True
+# The demo archive (load_demo, ensure_demo_admin) lives outside the shipped package.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-not-secret-miao-heritage-archive")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 INTERNAL_IPS = ["127.0.0.1"]

@@ -1,4 +1,4 @@
-"""The demo archive: people, consents, items and generated media from ``collections/demo``.
+"""The demo archive: people, consents, items and made media from ``collections/demo``.
 
 Idempotent: people are matched by slug, items by identifier; an item that exists is left
 as it is, so running the demo twice neither duplicates nor overwrites curators' edits.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -27,6 +28,8 @@ from archive.items.setup import load_founding_collections
 from archive.people.models import ConsentRecord, Person
 from archive.vocabularies import models as vocab
 from archive.vocabularies.loader import DATA_DIR, DataError, load_all_vocabularies, read_yaml
+
+from . import mediamaker as media
 
 log = logging.getLogger(__name__)
 PAGE_TYPES = {
@@ -161,11 +164,9 @@ def load_items(entries: list[dict], progress: Callable[[str], None]) -> list[tup
 
 
 def make_media(page: ItemPage, entry: dict, cache: Path, progress: Callable[[str], None]) -> None:
-    """Generate the item's demo media (cached on disk) and ingest it like any upload."""
+    """Make the item's demo media (cached on disk) and ingest it like any upload."""
     from archive.assets.ingest import ingest
     from archive.assets.tasks import process_asset
-
-    from . import media
 
     if page.assets.exists():
         return
@@ -173,39 +174,30 @@ def make_media(page: ItemPage, entry: dict, cache: Path, progress: Callable[[str
     for n, spec in enumerate(entry.get("media") or []):
         kind = spec["kind"]
         stem = f"{entry['identifier']}-{n}"
+        seed = int(spec.get("seed", n))
         if kind == "pattern":
             path = cache / f"{stem}.jpg"
-            if not path.exists():
-                motif = spec.get("motif", "other")
-                if motif not in media.MOTIFS:  # a narrower term draws as its broader shape
-                    motif = motif.split("-")[0] if motif.split("-")[0] in media.MOTIFS else "other"
-                media.make_pattern_image(path, motif=motif,
-                                         palette=spec.get("palette") or ["#c0392b", "#f1c40f"],
-                                         seed=int(spec.get("seed", n)))  # fmt: skip
+            motif = spec.get("motif", "other")
+            if motif not in media.MOTIFS:  # a narrower term draws as its broader shape
+                motif = motif.split("-")[0] if motif.split("-")[0] in media.MOTIFS else "other"
+            palette = spec.get("palette") or ["#c0392b", "#f1c40f"]
+            make = partial(media.pattern, motif=motif, palette=palette, seed=seed)
         elif kind == "speech":
             path = cache / f"{stem}.wav"
-            if not path.exists():
-                media.make_speech(path, text=spec["text"], voice=spec.get("voice", "cmn"))
+            make = partial(media.speech, text=spec["text"], voice=spec.get("voice", "cmn"))
         elif kind == "music":
             path = cache / f"{stem}.flac"
-            if not path.exists():
-                media.make_music(path, style=spec.get("style", "lusheng"),
-                                 seconds=float(spec.get("seconds", 12)),
-                                 seed=int(spec.get("seed", n)))  # fmt: skip
+            make = partial(media.music, style=spec.get("style", "lusheng"),
+                           seconds=float(spec.get("seconds", 12)), seed=seed)  # fmt: skip
         elif kind == "video":
             path = cache / f"{stem}.mp4"
-            if not path.exists():
-                still = cache / f"{stem}-still.jpg"
-                media.make_pattern_image(still, motif="drum", palette=["#c0392b", "#f1c40f",
-                                         "#ecf0f1"], seed=n, size=(1280, 720))  # fmt: skip
-                media.make_video(
-                    path,
-                    image=still,
-                    audio=made.get("music"),
-                    seconds=float(spec.get("seconds", 6)),
-                )
+            still = cache / f"{stem}-still.jpg"
+            make = partial(_pan_over_drum, still=still, n=n, audio=made.get("music"),
+                           seconds=float(spec.get("seconds", 6)))  # fmt: skip
         else:
             raise DataError(f"{entry['identifier']}: unknown media kind {kind!r}")
+        if not path.exists():
+            make(path)
         made[kind] = path
         result = ingest(path, item=page, filename=path.name, enqueue=False)
         process_asset.call(result.asset.pk)
@@ -214,7 +206,16 @@ def make_media(page: ItemPage, entry: dict, cache: Path, progress: Callable[[str
         )
 
 
+def _pan_over_drum(path: Path, *, still: Path, n: int, audio: Path | None, seconds: float) -> Path:
+    """A performance video: a slow pan over a bronze-drum pattern, with the item's music."""
+    palette = ["#c0392b", "#f1c40f", "#ecf0f1"]
+    media.pattern(still, motif="drum", palette=palette, seed=n, size=(1280, 720))
+    return media.pan_video(path, image=still, audio=audio, seconds=seconds)
+
+
 def load_demo(progress: Callable[[str], None] = print, with_media: bool = True) -> dict:
+    if with_media:
+        media.require_tools()  # name every missing tool now, not halfway through the items
     load_all_vocabularies()
     load_founding_collections()
     people = load_people(read_yaml(DATA_DIR / "demo" / "people.yaml"))

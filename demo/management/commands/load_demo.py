@@ -10,7 +10,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-media", action="store_true", help="Skip generating media.")
 
     def handle(self, *args, **options):
-        from archive.demo.loader import load_demo
+        from demo.loader import load_demo
 
         try:
             report = load_demo(progress=self.stdout.write, with_media=not options["no_media"])
