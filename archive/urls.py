@@ -9,8 +9,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from archive.core import views as core_views
-from archive.core.health import healthz
-from archive.core.sitemaps import SITEMAPS
+from archive.portal.health import healthz
+from archive.portal.sitemaps import SITEMAPS
 from media_pipeline.views import asset_file
 from search import views as search_views
 

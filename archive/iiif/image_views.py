@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from archive.access import policy
 from archive.access.models import AccessLevel
 from media_pipeline.iiif_derivatives import TILE_SIZE
+from media_pipeline.models import Derivative, MediaAsset
 
 from . import sources
 from .image_api import CONTEXT, IIIFError, info_document, parse_image_request
@@ -61,8 +62,6 @@ def descriptor(asset_id: int, user) -> Descriptor | None:
     cached = cache.get(descriptor_key(asset_id))
     if cached is not None:
         return Descriptor(**cached)
-    from media_pipeline.models import Derivative, MediaAsset
-
     asset = (
         MediaAsset.objects.select_related("item", "original")
         .prefetch_related(

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "archive.iiif",
     "media_pipeline",
     "search",
+    "archive.portal",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

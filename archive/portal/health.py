@@ -16,6 +16,9 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django_tasks import task_backends
+
+from search import engines, indexing
 
 
 def _database() -> dict:
@@ -26,8 +29,6 @@ def _database() -> dict:
 
 
 def _search() -> dict:
-    from search import engines, indexing
-
     engine = engines.get_engine()
     # The database engine answers whenever the database does; a real engine is pinged.
     if not engine.ping():
@@ -47,8 +48,6 @@ def _storage() -> dict:
 
 
 def _tasks() -> dict:
-    from django_tasks import task_backends
-
     backend = task_backends["default"]
     info: dict = {"backend": type(backend).__name__}
     if backend.__class__.__module__.startswith("django_tasks_db"):
