@@ -10,8 +10,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from archive.assets.views import asset_file
 from archive.core import views as core_views
-from archive.core.health import healthz
-from archive.core.sitemaps import SITEMAPS
+from archive.portal.health import healthz
+from archive.portal.sitemaps import SITEMAPS
 from search import views as search_views
 
 urlpatterns = [

@@ -84,7 +84,7 @@ def _labels(term: dict, by_slug: dict) -> dict:
 
 def make_corpus(n: int, vocab: dict, seed: int = 7):
     """``n`` documents shaped exactly like ``search.documents.build`` output."""
-    from search.documents import period_key
+    from archive.items.periods import period_key
 
     rng = random.Random(seed)
     by_slug = {t["slug"]: t for terms in vocab.values() for t in terms}

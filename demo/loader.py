@@ -24,8 +24,8 @@ from archive.items.models import (
     RecordingPage,
     TranscriptCue,
 )
-from archive.items.setup import load_founding_collections
 from archive.people.models import ConsentRecord, Person
+from archive.portal.setup import load_founding_collections
 from archive.vocabularies import models as vocab
 from archive.vocabularies.loader import DATA_DIR, DataError, load_all_vocabularies, read_yaml
 

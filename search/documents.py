@@ -20,6 +20,11 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 
+from archive.core.i18n import content_languages
+from archive.items import registry
+from archive.items.models import ItemPage
+from archive.items.periods import period_keys
+
 from . import text
 
 #: Facets in the order the page shows them. Query parameters carry the same names.
@@ -42,29 +47,14 @@ TERM_FACETS = {
     "genre": "Genre",
     "village": "Place",
 }
-#: Item kind (model name) → ``type`` facet key.
-ITEM_TYPES = {
-    "embroiderypatternpage": "embroidery",
-    "recordingpage": "recording",
-    "musicpiecepage": "music",
-}
-LANGS = ("zh", "en", "hmn")
-
-
-def period_key(year: int | None) -> str | None:
-    """Decades from 1900 on (``1950s``), centuries before (``c19`` = the 19th century)."""
-    if not year:
-        return None
-    if year >= 1900:
-        return f"{year // 10 * 10}s"
-    return f"c{(year - 1) // 100 + 1}"
 
 
 def _labels(term: Any, with_broader: bool = True) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {lang: [] for lang in LANGS}
+    langs = content_languages()
+    out: dict[str, list[str]] = {lang: [] for lang in langs}
     nodes = [term, *(term.ancestors() if with_broader else [])]
     for node in nodes:
-        for lang in LANGS:
+        for lang in langs:
             value = getattr(node, f"label_{lang}", "")
             if value:
                 out[lang].append(value)
@@ -84,7 +74,8 @@ def item_url(page: Any) -> str:
 def build(page: Any) -> dict:
     """The search document for one item (a specific ``ItemPage`` subclass instance)."""
     page = page.specific
-    kind = ITEM_TYPES.get(type(page).__name__.lower(), "item")
+    kind = registry.type_of(page)
+    langs = content_languages()
     parent = page.get_parent()
     collection = getattr(parent.specific, "slug", "") if parent else ""
 
@@ -101,7 +92,7 @@ def build(page: Any) -> dict:
                     if node.slug not in facets[facet]:
                         facets[facet].append(node.slug)
 
-    extra: dict[str, list[str]] = {lang: [] for lang in LANGS}
+    extra: dict[str, list[str]] = {lang: [] for lang in langs}
 
     def add_extra(*fields: str) -> None:
         for field in fields:
@@ -111,27 +102,27 @@ def build(page: Any) -> dict:
                 extra[lang].append(str(value))
 
     add_extra("date_text_zh", "date_text_en")
-    if kind == "embroidery":
+    if kind == registry.EMBROIDERY.item_type:
         add_terms("motif", list(page.motifs.all()))
         add_terms("technique", list(page.techniques.all()))
         add_terms(None, list(page.materials.all()))
         add_terms(None, [page.garment])
         add_extra("placement_zh", "placement_en", "colours_zh", "colours_en", "meaning_zh")
         add_extra("meaning_en", "story_zh", "story_en")
-    elif kind == "recording":
+    elif kind == registry.DIALECTS.item_type:
         add_terms("dialect", [page.dialect])
         add_extra("topic_zh", "topic_en")
-    elif kind == "music":
+    elif kind == registry.FOLK_MUSIC.item_type:
         add_terms("genre", [page.genre])
         add_terms(None, [page.festival])
         add_terms(None, list(page.instruments.all()))
         add_extra("lyrics_zh", "lyrics_en")
 
-    place: dict[str, list[str]] = {lang: [] for lang in LANGS}
+    place: dict[str, list[str]] = {lang: [] for lang in langs}
     if page.place_id:
         p = page.place
         for node in [p, *p.ancestors()]:
-            for lang in LANGS:
+            for lang in langs:
                 value = getattr(node, f"label_{lang}", "")
                 if value:
                     place[lang].append(value)
@@ -142,7 +133,7 @@ def build(page: Any) -> dict:
     people = []
     for ip in page.people.select_related("person").all():
         person = ip.person
-        people.extend(v for v in (person.name_zh, person.name_en, person.name_hmn) if v)
+        people.extend(v for lang in langs if (v := getattr(person, f"name_{lang}", "")))
     tags = [t.name for t in page.tags.all()]
     cues = [
         {
@@ -156,8 +147,8 @@ def build(page: Any) -> dict:
 
     facets["collection"] = [collection] if collection else []
     facets["type"] = [kind]
-    period = period_key(page.year_from)
-    facets["period"] = [period] if period else []
+    # Every period the item's years touch, as the collection pages' ``period`` filter means.
+    facets["period"] = period_keys(page.year_from, page.year_to)
     facets["licence"] = [page.licence] if page.licence else []
 
     published = page.first_published_at or page.latest_revision_created_at
@@ -190,34 +181,33 @@ def build(page: Any) -> dict:
 
 def all_text(doc: dict) -> dict[str, str]:
     """The document's searchable text by language (used by both engines)."""
-    zh = [doc["title_zh"], doc["description_zh"], doc["extra_zh"]]
-    en = [doc["title_en"], doc["description_en"], doc["extra_en"]]
-    hmn = [doc["title_hmn"], doc["description_hmn"]]
+    langs = content_languages()
+    by_lang: dict[str, list[str]] = {
+        lang: [doc.get(f"{field}_{lang}", "") for field in ("title", "description", "extra")]
+        for lang in langs
+    }
     for term in doc["terms"]:
-        zh += term["zh"]
-        en += term["en"]
-        hmn += term["hmn"]
-    zh += doc["place"]["zh"]
-    en += doc["place"]["en"]
-    hmn += doc["place"]["hmn"]
+        for lang in langs:
+            by_lang[lang] += term[lang]
+    for lang in langs:
+        by_lang[lang] += doc["place"][lang]
     other = [*doc["people"], *doc["tags"], doc["identifier"]]
     for cue in doc["cues"]:
-        zh.append(cue["text_zh"])
-        en.append(cue["text_en"])
-        hmn.append(cue["text_hmn"])
+        for lang in langs:
+            by_lang[lang].append(cue.get(f"text_{lang}", ""))
     return {
-        "zh": " ".join(x for x in zh if x),
-        "en": " ".join(x for x in en if x),
-        "hmn": " ".join(x for x in hmn if x),
+        **{lang: " ".join(x for x in texts if x) for lang, texts in by_lang.items()},
         "other": " ".join(x for x in other if x),
     }
 
 
 def suggestions(doc: dict) -> list[str]:
     """Short strings an autocomplete may offer from this document."""
-    out = [doc["title_zh"], doc["title_en"], doc["title_hmn"]]
+    langs = content_languages()
+    out = [doc[f"title_{lang}"] for lang in langs]
     for term in doc["terms"]:
-        out += term["zh"][:1] + term["en"][:1] + term["hmn"][:1]
+        for lang in langs:
+            out += term[lang][:1]
     return [s for s in dict.fromkeys(out) if s]
 
 
@@ -231,8 +221,6 @@ def pinyin_of(doc: dict) -> str:
 
 def live_items():
     """Every live item, with what building its document needs prefetched."""
-    from archive.items.models import ItemPage
-
     return (
         ItemPage.objects.live()
         .specific()

@@ -12,8 +12,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.apps import apps
 from django.utils import timezone
+
+from archive.items.models import ItemPage
 
 from . import documents, engines
 from .models import PendingIndexOp
@@ -55,16 +57,6 @@ def index_items(item_ids: Iterable[int]) -> int:
                 _record(item_id, action)
         n += 1
     return n
-
-
-def delete_item(item_id: int) -> None:
-    engines.database_engine().delete(item_id)
-    external = _external()
-    if external is not None:
-        try:
-            external.delete(item_id)
-        except engines.EngineUnavailable:
-            _record(item_id, PendingIndexOp.Action.DELETE)
 
 
 def catch_up(limit: int = 10_000) -> int:
@@ -115,9 +107,32 @@ def rebuild(engine=None, progress=None) -> int:
     return n
 
 
-def on_commit_index(item_ids: list[int]) -> None:
-    from .tasks import index_items_task
+#: Vocabulary model → the item relations that point at it.
+TERM_RELATIONS = {
+    "Motif": ["embroiderypatternpage__motifs"],
+    "Technique": ["embroiderypatternpage__techniques"],
+    "Material": ["embroiderypatternpage__materials"],
+    "Garment": ["embroiderypatternpage__garment"],
+    "Dialect": ["recordingpage__dialect"],
+    "Genre": ["musicpiecepage__genre"],
+    "Instrument": ["musicpiecepage__instruments"],
+    "Festival": ["musicpiecepage__festival"],
+    "Place": ["place"],
+}
 
-    ids = sorted(set(item_ids))
-    if ids:
-        transaction.on_commit(lambda: index_items_task.enqueue(ids))
+
+def items_for_term(model_label: str, term_id: int) -> list[int]:
+    """Live items carrying the term or any of its narrower terms."""
+    model = apps.get_model("vocabularies", model_label)
+    ids, frontier = {term_id}, {term_id}
+    while frontier and len(ids) < 5000:
+        frontier = (
+            set(model.objects.filter(broader_id__in=frontier).values_list("pk", flat=True)) - ids
+        )
+        ids |= frontier
+    found: set[int] = set()
+    for relation in TERM_RELATIONS.get(model.__name__, []):
+        found |= set(
+            ItemPage.objects.live().filter(**{f"{relation}__in": ids}).values_list("pk", flat=True)
+        )
+    return sorted(found)

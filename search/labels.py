@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from archive.access.models import Licence
 from archive.core.i18n import localized
+from archive.items import registry
+from archive.items.models import CollectionPage
+from archive.items.periods import period_label
 
 from .documents import TERM_FACETS
 
@@ -22,11 +24,6 @@ TITLES = {
     "period": gettext_lazy("Period"),
     "licence": gettext_lazy("Licence"),
 }
-TYPES = {
-    "embroidery": gettext_lazy("Embroidery pattern"),
-    "recording": gettext_lazy("Dialect recording"),
-    "music": gettext_lazy("Music piece or performance"),
-}
 
 
 def facet_title(name: str) -> str:
@@ -34,7 +31,7 @@ def facet_title(name: str) -> str:
 
 
 def type_label(value: str) -> str:
-    return str(TYPES.get(value, value))
+    return registry.type_label(value)
 
 
 def _term_label(model_name: str, slug: str) -> str:
@@ -49,21 +46,8 @@ def _term_label(model_name: str, slug: str) -> str:
 
 
 def _collection_label(slug: str) -> str:
-    from archive.items.models import CollectionPage
-
     page = CollectionPage.objects.filter(slug=slug).first()
     return page.display_title if page else slug
-
-
-def _period_label(value: str) -> str:
-    if value.startswith("c") and value[1:].isdigit():
-        return _("%(n)s century") % {"n": _ordinal(int(value[1:]))}
-    return value
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def facet_labels(name: str, values: list[str]) -> dict[str, str]:
@@ -78,8 +62,6 @@ def facet_labels(name: str, values: list[str]) -> dict[str, str]:
             out[term.slug] = label
         return {v: out.get(v, v) for v in values}
     if name == "collection" and values:
-        from archive.items.models import CollectionPage
-
         pages = {p.slug: p.display_title for p in CollectionPage.objects.filter(slug__in=values)}
         return {v: pages.get(v, v) for v in values}
     return {v: facet_label(name, v) for v in values}
@@ -93,7 +75,7 @@ def facet_label(name: str, value: str) -> str:
     if name == "collection":
         return _collection_label(value)
     if name == "period":
-        return _period_label(value)
+        return period_label(value)
     if name == "licence":
         return str(Licence(value).label) if value in Licence.values else value
     return value

@@ -17,10 +17,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from archive.core.i18n import fallback_order
+
 from . import engines
 from .documents import FACETS
 from .engines import Access, EngineUnavailable, SearchQuery, SearchResult
 from .labels import facet_labels, facet_title, type_label
+from .models import PendingIndexOp
+from .tasks import catch_up_task
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +64,6 @@ def run(query: SearchQuery) -> SearchResult:
 
 def _catch_up_if_needed() -> None:
     """The engine answers: if index work is waiting from when it was down, send it."""
-    from .models import PendingIndexOp
-    from .tasks import catch_up_task
-
     if PendingIndexOp.objects.exists():
         catch_up_task.enqueue()
 
@@ -76,9 +77,7 @@ def _localized_url(path: str) -> str:
 
 def _pick(doc: dict, marks: dict, field: str) -> tuple[str, str | None]:
     """(plain text, highlighted html) for a field, in the visitor's language first."""
-    lang = (translation.get_language() or "zh").split("-")[0]
-    order = ["en", "zh", "hmn"] if lang == "en" else ["zh", "en", "hmn"]
-    for code in order:
+    for code in fallback_order():
         if doc.get(f"{field}_{code}"):
             return doc[f"{field}_{code}"], marks.get(f"{field}_{code}")
     return "", None

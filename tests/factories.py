@@ -8,10 +8,10 @@ import itertools
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from archive.core.models import HomePage
 from archive.items.models import CollectionPage, ItemPerson, RecordingPage
-from archive.items.setup import ensure_home
 from archive.people.models import ConsentRecord, Person
+from archive.portal.models import HomePage
+from archive.portal.setup import ensure_home
 
 _seq = itertools.count(1)
 

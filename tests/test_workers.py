@@ -76,7 +76,7 @@ def test_the_database_worker_processes_queued_media(tmp_path):
 
 HEALTH = """
 from django.test import RequestFactory
-from archive.core.health import healthz
+from archive.portal.health import healthz
 import json
 body = json.loads(healthz(RequestFactory().get('/healthz')).content)
 print(body['status'], body['tasks']['status'], body['tasks'].get('error', ''))

@@ -18,15 +18,6 @@ class AccessLevel(models.TextChoices):
     RESTRICTED = "restricted", _("Restricted: curators only")
 
 
-#: Narrowness of each level; an asset is seen only if both it and its item may be seen.
-ACCESS_RANK = {
-    AccessLevel.PUBLIC: 0,
-    AccessLevel.REGISTERED: 1,
-    AccessLevel.COMMUNITY: 2,
-    AccessLevel.RESTRICTED: 3,
-}
-
-
 class Licence(models.TextChoices):
     CC_BY = "cc-by-4.0", "CC BY 4.0"
     CC_BY_SA = "cc-by-sa-4.0", "CC BY-SA 4.0"

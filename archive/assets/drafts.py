@@ -9,21 +9,8 @@ from pathlib import Path
 from django.db import transaction
 
 from archive.access.models import AccessLevel
-from archive.items.models import (
-    CollectionPage,
-    EmbroideryPatternPage,
-    MusicPiecePage,
-    RecordingPage,
-)
-
-#: Which kind of item a collection's uploads become, by collection slug; other collections
-#: choose by the media kind.
-COLLECTION_KINDS = {
-    "embroidery": EmbroideryPatternPage,
-    "dialects": RecordingPage,
-    "folk-music": MusicPiecePage,
-}
-MEDIA_KINDS = {"image": EmbroideryPatternPage, "audio": RecordingPage, "video": MusicPiecePage}
+from archive.items import registry
+from archive.items.models import CollectionPage
 
 
 @transaction.atomic
@@ -34,7 +21,7 @@ def draft_item_for(collection: CollectionPage, filename: str, media_kind: str,
     ``metadata`` (cleaned ``metadata.csv`` values) fills in what the CSV gives; the item
     still starts unpublished, so consent is checked when a curator publishes it.
     """
-    model = COLLECTION_KINDS.get(collection.slug) or MEDIA_KINDS[media_kind]
+    model = registry.item_class_for(collection.slug, media_kind)
     stem = Path(filename).stem[:200] or "untitled"
     token = uuid.uuid4().hex[:8].upper()
     slug = re.sub(r"[^a-z0-9-]+", "-", stem.lower()).strip("-")[:40] or "item"

@@ -1,5 +1,9 @@
 from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from . import checks  # noqa: F401  (registers system checks)
+from .pagecache import connect_signals
 
 
 class CoreConfig(AppConfig):
@@ -9,13 +13,7 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
-
-        from . import checks  # noqa: F401  (registers system checks)
-
         post_migrate.connect(_ensure_roles_after_last_app, dispatch_uid="mha-ensure-roles")
-        from .pagecache import connect_signals
-
         connect_signals()
 
 
@@ -25,6 +23,8 @@ def _ensure_roles_after_last_app(sender, **kwargs) -> None:
     with_models = [a for a in apps.get_app_configs() if a.models_module is not None]
     if sender.label != with_models[-1].label:
         return
+    # Imported here: roles imports django.contrib.auth's models, which cannot be imported
+    # while this module is (app configs load before any models do).
     from .roles import ensure_roles
 
     ensure_roles()

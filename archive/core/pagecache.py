@@ -20,8 +20,10 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 GENERATION_KEY = "mha:pagecache:generation"
 LOW_BANDWIDTH_COOKIE = "mha_lowbw"
@@ -114,17 +116,14 @@ class AnonymousPageCacheMiddleware:
         return response
 
 
-def connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
-    from wagtail.signals import page_published, page_unpublished, post_page_move
+#: The media asset model, named lazily: ``core`` is the floor and imports no app above it.
+ASSET_MODEL = "assets.MediaAsset"
 
+
+def connect_signals() -> None:
     page_published.connect(invalidate, dispatch_uid="mha-pagecache-published")
     page_unpublished.connect(invalidate, dispatch_uid="mha-pagecache-unpublished")
     post_page_move.connect(invalidate, dispatch_uid="mha-pagecache-moved")
-    from wagtail.models import Page
-
-    post_delete.connect(invalidate, sender=Page, dispatch_uid="mha-pagecache-deleted")
-    from archive.assets.models import MediaAsset
-
-    post_save.connect(invalidate, sender=MediaAsset, dispatch_uid="mha-pagecache-asset")
-    post_delete.connect(invalidate, sender=MediaAsset, dispatch_uid="mha-pagecache-asset-del")
+    post_delete.connect(invalidate, sender="wagtailcore.Page", dispatch_uid="mha-pagecache-deleted")
+    post_save.connect(invalidate, sender=ASSET_MODEL, dispatch_uid="mha-pagecache-asset")
+    post_delete.connect(invalidate, sender=ASSET_MODEL, dispatch_uid="mha-pagecache-asset-del")

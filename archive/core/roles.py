@@ -11,7 +11,6 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 CURATORS, CONTRIBUTORS, TEACHERS = "Curators", "Contributors", "Teachers"
-ITEM_MODELS = ["embroiderypatternpage", "recordingpage", "musicpiecepage", "collectionpage"]
 SNIPPET_APPS = ["vocabularies", "people", "assets"]
 
 

@@ -10,6 +10,7 @@ class IIIFConfig(AppConfig):
     verbose_name = _("IIIF")
 
     def ready(self) -> None:
+        # Imported once the app registry is ready: the handlers import models.
         from . import signal_handlers
 
         signal_handlers.register()

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from archive.access import policy
 from archive.access.models import AccessLevel
+from archive.assets.models import Derivative, MediaAsset
 from media_pipeline.tiles import TILE_SIZE
 
 from . import sources
@@ -61,8 +62,6 @@ def descriptor(asset_id: int, user) -> Descriptor | None:
     cached = cache.get(descriptor_key(asset_id))
     if cached is not None:
         return Descriptor(**cached)
-    from archive.assets.models import Derivative, MediaAsset
-
     asset = (
         MediaAsset.objects.select_related("item", "original")
         .prefetch_related(

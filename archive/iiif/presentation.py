@@ -30,14 +30,13 @@ from iiif_prezi3 import (
 
 from archive.access import policy
 from archive.assets.models import AssetStatus, MediaKind
-from archive.core.i18n import language_map
+from archive.core.i18n import VERNACULAR, bcp47, content_languages, language_map
 from archive.items.models import Role
 from media_pipeline.specs import AUDIO_SPECS, VIDEO_SPECS
 
 from .image_views import descriptor
 
 #: URL language code → BCP 47 tag used in the documents.
-VTT_LANGUAGES = {"hmn": "hmn", "zh": "zh-Hans", "en": "en"}
 PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
 _RIGHTS_PREFIXES = ("http://creativecommons.org/", "http://rightsstatements.org/")
 
@@ -216,7 +215,9 @@ def _video_canvas(request, manifest: Manifest, asset, base: str, label):
 def transcript_languages(page) -> list[str]:
     """The URL language codes that have at least one cue."""
     cues = list(page.cues.all())
-    return [code for code in VTT_LANGUAGES if any(getattr(c, f"text_{code}") for c in cues)]
+    # The vernacular first: it is the transcript, the others translate it.
+    order = (VERNACULAR, *(c for c in content_languages() if c != VERNACULAR))
+    return [code for code in order if any(getattr(c, f"text_{code}", "") for c in cues)]
 
 
 def _supplementing(request, page, canvas, base: str) -> None:
@@ -231,8 +232,8 @@ def _supplementing(request, page, canvas, base: str) -> None:
                     id=url,
                     type="Text",
                     format="text/vtt",
-                    language=VTT_LANGUAGES[code],
-                    label=label_map(_("Transcript") if code == "hmn" else _("Translation")),
+                    language=bcp47(code),
+                    label=label_map(_("Transcript") if code == VERNACULAR else _("Translation")),
                 ),
                 target=canvas.id,
             )  # fmt: skip

@@ -6,11 +6,15 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
+from archive.assets.models import Derivative, MediaAsset
+from archive.items.models import ItemPage
+
+from .image_views import descriptor_key
+from .sources import forget_zip
+
 
 def _forget_asset(asset_id: int | None) -> None:
     if asset_id:
-        from .image_views import descriptor_key
-
         cache.delete(descriptor_key(asset_id))
 
 
@@ -21,25 +25,17 @@ def _asset_changed(sender, instance, **kwargs) -> None:
 def _derivative_changed(sender, instance, **kwargs) -> None:
     _forget_asset(instance.asset_id)
     if instance.name == "tiles" and instance.file:
-        from .sources import forget_zip
-
         forget_zip(instance.file.name)
 
 
 def _item_changed(sender, instance, **kwargs) -> None:
-    from archive.items.models import ItemPage
-
     if not isinstance(instance, ItemPage) or not instance.pk:
         return
-    from archive.assets.models import MediaAsset
-
     for asset_id in MediaAsset.objects.filter(item_id=instance.pk).values_list("pk", flat=True):
         _forget_asset(asset_id)
 
 
 def register() -> None:
-    from archive.assets.models import Derivative, MediaAsset
-
     post_save.connect(_asset_changed, sender=MediaAsset, dispatch_uid="iiif-asset-save")
     post_delete.connect(_asset_changed, sender=MediaAsset, dispatch_uid="iiif-asset-delete")
     post_save.connect(_derivative_changed, sender=Derivative, dispatch_uid="iiif-deriv-save")

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_http_methods
 
 from archive.access import policy
 from archive.access.models import AccessLevel
+from archive.core.i18n import content_languages
 from archive.items.models import CollectionPage, ItemPage
 
 from .presentation import (
     PRESENTATION_CONTEXT,
-    VTT_LANGUAGES,
     build_collection,
     build_manifest,
     visible_dublin_core,
@@ -80,7 +80,7 @@ def collection(request, slug: str):
 
 @require_http_methods(["GET", "HEAD"])
 def transcript(request, page_id: str, lang: str):
-    if lang not in VTT_LANGUAGES:
+    if lang not in content_languages():
         raise Http404
     page = _visible_item(request, int(page_id))
     if not page.cues.exists():

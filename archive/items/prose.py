@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from archive.core.i18n import localized
 
+from . import registry
+
 
 def _join(words: list[str]) -> str:
     words = [w for w in words if w]
@@ -68,10 +70,9 @@ def _label(term) -> str:
 
 def describe(item, credits) -> str:
     """The sentence for ``item`` (a specific ItemPage) given its ``credits`` (ItemPerson)."""
-    from archive.items.models import EmbroideryPatternPage, MusicPiecePage, RecordingPage
-
+    kind = registry.by_model(item)
     english = (get_language() or "").startswith("en")
-    if isinstance(item, EmbroideryPatternPage):
+    if kind is registry.EMBROIDERY:
         thing = _label(item.garment) or str(item.kind_label)
         techniques = [_label(t) for t in item.techniques.all()]
         if english:
@@ -88,7 +89,7 @@ def describe(item, credits) -> str:
         }
         # Translators: reorder freely; each part is empty when unknown.
         sentence = _("%(thing)s%(from_place)s%(technique)s%(by_people)s%(in_date)s.")
-    elif isinstance(item, RecordingPage):
+    elif kind is registry.DIALECTS:
         parts = {
             "thing": _a(str(item.kind_label)),
             "dialect": _(" in %(dialect)s") % {"dialect": _label(item.dialect)}
@@ -102,7 +103,7 @@ def describe(item, credits) -> str:
             "in_date": _date(item),
         }
         sentence = _("%(thing)s%(dialect)s%(from_place)s%(by_people)s%(topic)s%(in_date)s.")
-    elif isinstance(item, MusicPiecePage):
+    elif kind is registry.FOLK_MUSIC:
         thing = _label(item.genre) or str(item.kind_label)
         instruments = [_label(t) for t in item.instruments.all()]
         parts = {

@@ -6,14 +6,10 @@ import json
 
 from django.utils.safestring import mark_safe
 
-from archive.core.i18n import localized
+from archive.core.i18n import bcp47, localized
 
-#: The schema.org type of each kind of item.
-SCHEMA_TYPES = {
-    "embroiderypatternpage": "VisualArtwork",
-    "recordingpage": "AudioObject",
-    "musicpiecepage": "MusicRecording",
-}
+from . import registry
+from .roles import CREATOR_ROLES
 
 
 def _duration(seconds) -> str | None:
@@ -25,10 +21,10 @@ def _duration(seconds) -> str | None:
 
 def json_ld(item, request, assets, credits, image_url: str = "") -> str:
     """A ``<script type="application/ld+json">`` body, safe to put in HTML."""
-    kind = item.specific_class._meta.model_name
-    schema_type = SCHEMA_TYPES.get(kind, "CreativeWork")
+    kind = registry.by_model(item.specific_class)
+    schema_type = kind.schema_type if kind else "CreativeWork"
     has_video = any(a.kind == "video" and a.status == "ready" for a in assets)
-    if kind == "musicpiecepage" and has_video:
+    if kind is registry.FOLK_MUSIC and has_video:
         schema_type = "VideoObject"
     data: dict = {
         "@context": "https://schema.org",
@@ -39,7 +35,7 @@ def json_ld(item, request, assets, credits, image_url: str = "") -> str:
         "alternateName": [t for t in (item.title, item.title_en, item.title_hmn) if t],
         "identifier": item.identifier,
         "description": localized(item, "description")[:500],
-        "inLanguage": "zh-Hans" if localized(item, "title") == item.title else "en",
+        "inLanguage": bcp47("zh") if localized(item, "title") == item.title else "en",
         "license": item.licence_uri or None,
         "creditText": localized(item, "attribution") or None,
         "copyrightHolder": {"@type": "Organization", "name": item.rights_holder}
@@ -48,7 +44,7 @@ def json_ld(item, request, assets, credits, image_url: str = "") -> str:
         "isAccessibleForFree": True,
         "isPartOf": {"@type": "Collection", "name": localized(item.get_parent().specific, "title")},
     }
-    creators = [c for c in credits if c.role in ("artisan", "performer", "speaker")]
+    creators = [c for c in credits if c.role in CREATOR_ROLES]
     if creators:
         data["creator"] = [
             {"@type": "Person", "name": localized(c.person, "name")} for c in creators
@@ -66,7 +62,7 @@ def json_ld(item, request, assets, credits, image_url: str = "") -> str:
         data["dateCreated"] = str(item.year_from)
     if image_url:
         data["image"] = image_url
-    if kind == "embroiderypatternpage":
+    if kind is registry.EMBROIDERY:
         spec = item.specific
         data["artform"] = "Embroidery"
         data["artMedium"] = [localized(t, "label") for t in spec.materials.all()] or None

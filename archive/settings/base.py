@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "archive.assets",
     "archive.workers",
     "search",
+    "archive.portal",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

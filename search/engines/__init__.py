@@ -20,6 +20,7 @@ from .base import (
     SearchResult,
 )
 from .database import DatabaseEngine
+from .elastic import ElasticEngine
 
 __all__ = [
     "PUBLIC",
@@ -37,8 +38,6 @@ __all__ = [
 
 def make_engine(name: str, url: str = "", prefix: str = "mha") -> Engine:
     if name in ("elasticsearch", "opensearch"):
-        from .elastic import ElasticEngine
-
         return ElasticEngine(url, flavour=name, prefix=prefix)
     return DatabaseEngine()
 

@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archive.access import policy
-from archive.access.models import AccessLevel
 
 from .. import text
-from ..documents import FACETS
+from ..documents import FACETS, suggestions
 
 PER_PAGE = 20
 #: Deepest page any engine is asked for (Elasticsearch's default result window is 10,000).
@@ -44,15 +43,6 @@ class Access:
             signed_in=bool(user and user.is_authenticated),
             communities=frozenset(policy.community_ids(user)),
         )
-
-    def admits(self, level: str, community_id: int | None) -> bool:
-        if self.curator or level == AccessLevel.PUBLIC:
-            return True
-        if level == AccessLevel.REGISTERED:
-            return self.signed_in
-        if level == AccessLevel.COMMUNITY:
-            return community_id is not None and community_id in self.communities
-        return False
 
 
 PUBLIC = Access()
@@ -148,8 +138,6 @@ class Engine:
         needle = text.fold(" ".join(t.text for t in terms))
         last = terms[-1].text
         out: list[str] = []
-        from ..documents import suggestions
-
         for hit in result.hits:
             for candidate in suggestions(hit.doc):
                 folded = text.fold(candidate)

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from archive.access.models import AccessLevel
+from archive.core.i18n import content_languages
 
 from .. import documents, highlight, text
 from .base import Access, Engine, EngineUnavailable, Hit, SearchQuery, SearchResult, chunked
@@ -226,8 +227,8 @@ class ElasticEngine(Engine):
 
     def _source(self, doc: dict) -> dict:
         title_text = " ".join(
-            [doc["title_zh"], doc["title_en"], doc["title_hmn"]]
-            + [label for t in doc["terms"] for lang in ("zh", "en", "hmn") for label in t[lang]]
+            [doc[f"title_{lang}"] for lang in content_languages()]
+            + [label for t in doc["terms"] for lang in content_languages() for label in t[lang]]
         )
         cues = [
             {

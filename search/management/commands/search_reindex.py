@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from search import documents, engines, indexing
+from search.models import PendingIndexOp
 
 
 class Command(BaseCommand):
@@ -40,6 +41,4 @@ class Command(BaseCommand):
                 raise SystemExit(1) from exc
             self.stdout.write(self.style.SUCCESS(f"{engine.name}: {n} items indexed"))
         if len(targets) > 1:
-            from search.models import PendingIndexOp
-
             PendingIndexOp.objects.all().delete()

@@ -7,12 +7,12 @@ from pathlib import Path
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from archive.core.models import HomePage
+from archive.items import registry
+from archive.items.models import CollectionPage
 from archive.vocabularies.loader import DATA_DIR, DataError, read_yaml
 
-from .models import CollectionPage
+from .models import HomePage
 
-FOUNDING_SLUGS = ("embroidery", "dialects", "folk-music")
 HOME_INTRO_ZH = (
     "这里收藏着黔东南苗族村寨的刺绣纹样、方言录音和民间音乐。每一件藏品都经过社区同意，"
     "由手艺人、歌师和讲述者亲自参与记录。"
@@ -59,8 +59,15 @@ def load_founding_collections(data_dir: Path = DATA_DIR) -> list[CollectionPage]
     out = []
     entries = read_yaml(data_dir / "founding.yaml")
     slugs = {e.get("slug") for e in entries}
-    if not set(FOUNDING_SLUGS) <= slugs:
-        raise DataError(f"founding.yaml must define the collections {FOUNDING_SLUGS}")
+    if not set(registry.SLUGS) <= slugs:
+        raise DataError(f"founding.yaml must define the collections {registry.SLUGS}")
+    for entry in entries:
+        founding = registry.by_slug(entry["slug"])
+        if founding and entry.get("item_type", founding.item_type) != founding.item_type:
+            raise DataError(
+                f"founding.yaml: collection {founding.slug} holds {founding.item_type} items, "
+                f"not {entry['item_type']}"
+            )
     for entry in entries:
         page = CollectionPage.objects.child_of(home).filter(slug=entry["slug"]).first()
         values = {

@@ -19,8 +19,10 @@ from django.db.models import Q
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django_tasks import task_backends
 
 from archive.workers import heartbeat
+from search import engines, indexing
 
 
 def _database() -> dict:
@@ -31,8 +33,6 @@ def _database() -> dict:
 
 
 def _search() -> dict:
-    from search import engines, indexing
-
     engine = engines.get_engine()
     # The database engine answers whenever the database does; a real engine is pinged.
     if not engine.ping():
@@ -56,8 +56,6 @@ OVERDUE_AFTER = timedelta(minutes=10)
 
 
 def _tasks() -> dict:
-    from django_tasks import task_backends
-
     backend = task_backends["default"]
     info: dict = {"backend": type(backend).__name__}
     if backend.__class__.__module__.startswith("django_tasks.backends.immediate"):

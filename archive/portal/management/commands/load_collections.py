@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.items.setup import load_founding_collections
+from archive.portal.setup import load_founding_collections
 from archive.vocabularies.loader import DataError, load_all_vocabularies
 
 

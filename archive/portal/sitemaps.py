@@ -10,6 +10,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.sitemaps import Sitemap
 
 from archive.access import policy
+from archive.items.models import CollectionPage, ItemPage
+
+from .models import HomePage
 
 
 class _PageSitemap(Sitemap):
@@ -29,9 +32,6 @@ class SectionSitemap(_PageSitemap):
     priority = 0.8
 
     def items(self):
-        from archive.core.models import HomePage
-        from archive.items.models import CollectionPage
-
         return [*HomePage.objects.live(), *CollectionPage.objects.live().order_by("path")]
 
 
@@ -39,8 +39,6 @@ class ItemSitemap(_PageSitemap):
     priority = 0.5
 
     def items(self):
-        from archive.items.models import ItemPage
-
         return (
             policy.visible_items(ItemPage.objects.all(), AnonymousUser())
             .only("id", "path", "url_path", "depth", "last_published_at", "live")

@@ -14,6 +14,16 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from archive.access import policy
+from archive.items import registry
+from archive.items.listing import attach_thumbs
+from archive.items.models import (
+    CollectionPage,
+    EmbroideryPatternPage,
+    ItemPage,
+    MusicPiecePage,
+    RecordingPage,
+)
+from archive.vocabularies import models as vocab
 
 #: Width and height of the map's drawing, in SVG user units.
 MAP_W, MAP_H, MAP_PAD = 320, 240, 18
@@ -27,10 +37,26 @@ def _top(through_qs, term_field: str, model, limit: int) -> list:
     return [(terms[r[term_field]], r["n"]) for r in rows if r[term_field] in terms]
 
 
-def ways_in(home, user, collections: dict) -> list[dict]:
-    from archive.items.models import EmbroideryPatternPage, ItemPage, MusicPiecePage, RecordingPage
-    from archive.vocabularies import models as vocab
+def home_context(home, user) -> dict:
+    """What the home page shows ``user``: collections with their cover, the newest items,
+    the ways in and the map."""
+    collections = list(CollectionPage.objects.child_of(home).live().order_by("path"))
+    by_slug = {c.slug: c for c in collections}
+    covers = [c.cover_item_for(user) for c in collections]
+    attach_thumbs([c for c in covers if c is not None], user)
+    for c, cover in zip(collections, covers, strict=True):
+        c.cover = cover.thumb if cover is not None else None
+    items = policy.visible_items(ItemPage.objects.descendant_of(home), user)
+    featured = list(items.select_related("place").order_by("-first_published_at", "path")[:6])
+    return {
+        "collections": collections,
+        "featured": attach_thumbs(featured, user),
+        "ways_in": ways_in(home, user, by_slug),
+        "map": village_map(home, user, by_slug),
+    }
 
+
+def ways_in(home, user, collections: dict) -> list[dict]:
     visible = policy.visible_items(ItemPage.objects.descendant_of(home), user).values("pk")
     groups = []
 
@@ -48,44 +74,42 @@ def ways_in(home, user, collections: dict) -> list[dict]:
         )
 
     emb = EmbroideryPatternPage.motifs.through.objects.filter(embroiderypatternpage_id__in=visible)
-    add("embroidery", _("Motifs"), "motif", _top(emb, "motif_id", vocab.Motif, 12))
+    add(registry.EMBROIDERY.slug, _("Motifs"), "motif", _top(emb, "motif_id", vocab.Motif, 12))
     tech = EmbroideryPatternPage.techniques.through.objects.filter(
         embroiderypatternpage_id__in=visible
     )
-    add("embroidery", _("Techniques"), "technique", _top(tech, "technique_id", vocab.Technique, 8))
+    add(
+        registry.EMBROIDERY.slug,
+        _("Techniques"),
+        "technique",
+        _top(tech, "technique_id", vocab.Technique, 8),
+    )
     music = MusicPiecePage.objects.filter(pk__in=visible, genre__isnull=False)
     add(
-        "folk-music",
+        registry.FOLK_MUSIC.slug,
         _("Genres of song and music"),
         "genre",
         _top(music, "genre_id", vocab.Genre, 8),
     )
     rec = RecordingPage.objects.filter(pk__in=visible, dialect__isnull=False)
-    add("dialects", _("Dialects"), "dialect", _top(rec, "dialect_id", vocab.Dialect, 8))
+    add(registry.DIALECTS.slug, _("Dialects"), "dialect", _top(rec, "dialect_id", vocab.Dialect, 8))
     return groups
 
 
 def village_map(home, user, collections: dict) -> dict:
     """Villages with items, placed on a small equirectangular map, each linked to the
     collection that holds most of its items."""
-    from archive.items.models import ItemPage
-    from archive.vocabularies.models import Place
-
     rows = (
         policy.visible_items(ItemPage.objects.descendant_of(home), user)
         .filter(place__isnull=False)
         .values("place_id", "content_type__model")
         .annotate(n=Count("pk"))
     )
-    kind_to_slug = {
-        "embroiderypatternpage": "embroidery",
-        "recordingpage": "dialects",
-        "musicpiecepage": "folk-music",
-    }
+    kind_to_slug = {c.model_name: c.slug for c in registry.COLLECTIONS}
     per_place: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in rows:
         per_place[r["place_id"]][kind_to_slug.get(r["content_type__model"], "")] += r["n"]
-    places = Place.objects.filter(pk__in=per_place.keys()).select_related(
+    places = vocab.Place.objects.filter(pk__in=per_place.keys()).select_related(
         "broader", "broader__broader"
     )
     villages = []

@@ -1,0 +1,103 @@
+"""The collection page: the three founding collections (see ``registry``), and any
+curators add."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.models import Page
+from wagtail.search import index
+
+from archive.access import policy
+from archive.core.i18n import localized
+from archive.core.pagecache import mark_cacheable
+
+from .. import registry
+from ..listing import attach_thumbs, filter_collection
+from .base import ItemPage
+
+
+class CollectionPage(Page):
+    """A collection of the archive: the three founding ones, and any curators add."""
+
+    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+    title_hmn = models.CharField(_("title (Miao)"), max_length=255, blank=True)
+    intro_zh = models.TextField(_("introduction (Chinese)"), blank=True)
+    intro_en = models.TextField(_("introduction (English)"), blank=True)
+    cover_asset = models.ForeignKey(
+        "assets.MediaAsset",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("title_en"), FieldPanel("title_hmn")]),
+        FieldPanel("intro_zh"),
+        FieldPanel("intro_en"),
+        FieldPanel("cover_asset"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("title_en")]
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = [c.model for c in registry.COLLECTIONS]
+
+    class Meta:
+        verbose_name = _("collection")
+        verbose_name_plural = _("collections")
+
+    @property
+    def display_title(self) -> str:
+        return localized(self, "title") if self.title_en else self.title
+
+    @property
+    def title_zh(self) -> str:
+        return self.title
+
+    @property
+    def intro(self) -> str:
+        return localized(self, "intro")
+
+    def visible_items(self, user) -> models.QuerySet:
+        return policy.visible_items(ItemPage.objects.child_of(self), user)
+
+    def cover_item_for(self, user):
+        """The item whose first picture stands for the collection, among those ``user`` may
+        see: the curator's chosen cover if visible, else the first item."""
+        items = policy.visible_items(ItemPage.objects.child_of(self), user)
+        if self.cover_asset_id:
+            chosen = items.filter(pk=self.cover_asset.item_id).first()
+            if chosen is not None:
+                return chosen
+        return items.order_by("path").first()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        items, filters, problems = filter_collection(
+            self.slug, self.visible_items(request.user), request.GET
+        )
+        items = items.select_related("place").order_by("path")
+        page = Paginator(items, 24).get_page(request.GET.get("page"))
+        page.object_list = attach_thumbs(list(page.object_list), request.user)
+        context["items"] = page
+        context["filters"] = filters
+        context["filter_problems"] = problems
+        context["filtered"] = any(f.selected for f in filters)
+        params = QueryDict(mutable=True)
+        for f in filters:
+            if f.selected:
+                params[f.param] = f.selected if isinstance(f.selected, str) else f.selected.slug
+        context["filter_query"] = params.urlencode()
+        for f in filters:
+            rest = params.copy()
+            rest.pop(f.param, None)
+            f.remove_query = rest.urlencode()
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        mark_cacheable(request)
+        return super().serve(request, *args, **kwargs)
