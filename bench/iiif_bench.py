@@ -100,6 +100,7 @@ def start_ours(project: Project, port: int, log: Path) -> subprocess.Popen:
         "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "MHA_SSL_REDIRECT": "0",
+        "MHA_CACHE_DIR": str(project.tmp / "cache"),
     }
     cmd = [str(PYTHON), "-m", "gunicorn", "archive.wsgi", "--workers", "2",
            "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip

@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 
+from archive.access import policy
 from archive.core.i18n import content_languages
 from archive.items import registry
 from archive.items.models import ItemPage
@@ -144,6 +145,10 @@ def build(page: Any) -> dict:
         }
         for c in page.cues.all().order_by("start")
     ]
+    if not policy.transcript_as_open_as_item(page):
+        # A transcript takes its recording's access: indexed only when all who may find
+        # the item may also read it.
+        cues = []
 
     facets["collection"] = [collection] if collection else []
     facets["type"] = [kind]
@@ -225,6 +230,6 @@ def live_items():
         ItemPage.objects.live()
         .specific()
         .select_related("place", "community")
-        .prefetch_related("tags", "people__person", "cues")
+        .prefetch_related("tags", "people__person", "cues", "assets__original")
         .order_by("pk")
     )

@@ -1,5 +1,7 @@
 """Index on publish, unpublish and delete, and when a vocabulary label or a person's name
-changes. Handlers only defer: the work runs as a task after the transaction commits."""
+changes. Handlers defer to after the transaction commits. Adding to the index runs as a
+task; taking an item out (unpublish, withdrawal, delete) runs at once in the committing
+process, so a withdrawn item leaves search even when no worker is running."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from archive.items.models import ItemPage
 from archive.people.models import Person
 from archive.vocabularies.models import VOCABULARIES
 
+from . import indexing
 from .tasks import index_items_task, reindex_for_term_task
 
 
@@ -20,15 +23,24 @@ def on_commit_index(item_ids: list[int]) -> None:
         transaction.on_commit(lambda: index_items_task.enqueue(ids))
 
 
-def on_publish_or_unpublish(sender, instance, **kwargs) -> None:
+def on_publish(sender, instance, **kwargs) -> None:
     if isinstance(instance, ItemPage):
         on_commit_index([instance.pk])
 
 
+def on_commit_remove(pk: int) -> None:
+    # index_items removes what is not live; a down engine gets a pending op to replay.
+    transaction.on_commit(lambda: indexing.index_items([pk]))
+
+
+def on_unpublish(sender, instance, **kwargs) -> None:
+    if isinstance(instance, ItemPage):
+        on_commit_remove(instance.pk)
+
+
 def on_delete(sender, instance, **kwargs) -> None:
-    if isinstance(instance, ItemPage):  # fires once per table of the page; the task is idempotent
-        pk = instance.pk
-        transaction.on_commit(lambda: index_items_task.enqueue([pk]))
+    if isinstance(instance, ItemPage):  # fires once per table of the page; removal is idempotent
+        on_commit_remove(instance.pk)
 
 
 def on_term_saved(sender, instance, created, **kwargs) -> None:
@@ -46,8 +58,8 @@ def on_person_saved(sender, instance, created, **kwargs) -> None:
 
 
 def connect() -> None:
-    page_published.connect(on_publish_or_unpublish, dispatch_uid="search-published")
-    page_unpublished.connect(on_publish_or_unpublish, dispatch_uid="search-unpublished")
+    page_published.connect(on_publish, dispatch_uid="search-published")
+    page_unpublished.connect(on_unpublish, dispatch_uid="search-unpublished")
     post_delete.connect(on_delete, dispatch_uid="search-deleted")
     for model in VOCABULARIES.values():
         post_save.connect(on_term_saved, sender=model, dispatch_uid=f"search-term-{model.__name__}")

@@ -17,11 +17,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from archive.access import policy
 from archive.core.i18n import fallback_order
 
 from . import engines
 from .documents import FACETS
-from .engines import Access, EngineUnavailable, SearchQuery, SearchResult
+from .engines import EngineUnavailable, SearchQuery, SearchResult
 from .labels import facet_labels, facet_title, type_label
 from .models import PendingIndexOp
 from .tasks import catch_up_task
@@ -44,7 +45,7 @@ def parse_request(request) -> SearchQuery:
         filters=filters,
         sort=get.get("sort") or "relevance",
         page=_int(get.get("page")),
-        access=Access.for_user(request.user),
+        access=policy.audience(request.user),
     )
 
 
@@ -219,7 +220,7 @@ def api_search(request):
 @require_GET
 def api_suggest(request):
     prefix = (request.GET.get("q") or "")[:100]
-    access = Access.for_user(request.user)
+    access = policy.audience(request.user)
     engine = engines.get_engine()
     try:
         found = engine.suggest(prefix, access)

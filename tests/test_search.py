@@ -7,8 +7,9 @@ import json
 
 import pytest
 
+from archive.access import policy
 from search import engines
-from search.engines import Access, SearchQuery
+from search.engines import SearchQuery
 from tests import search_support as support
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def world(engine):
 
 
 def _search(engine, user=None, **kw):
-    access = Access.for_user(user) if user is not None else engines.PUBLIC
+    access = policy.audience(user) if user is not None else engines.PUBLIC
     return engine.search(SearchQuery(access=access, **kw))
 
 
@@ -109,7 +110,7 @@ def test_each_audience_finds_exactly_what_it_may_see(engine, world, audience):
 @pytest.mark.parametrize("audience", ["anonymous", "registered", "member"])
 def test_hidden_material_leaks_no_hit_facet_count_highlight_or_suggestion(engine, world, audience):
     user = world["users"][audience]
-    access = Access.for_user(user)
+    access = policy.audience(user)
     everything = _search(engine, user=user, raw="")
     motifs = dict(everything.facets.get("motif", []))
     assert "tiger" not in motifs  # only on a restricted item
@@ -130,7 +131,7 @@ def test_hidden_material_leaks_no_hit_facet_count_highlight_or_suggestion(engine
 def test_a_curator_finds_restricted_material(engine, world):
     result = _search(engine, user=world["users"]["curator"], raw="vexholm")
     assert _ids(result) == {world["items"]["restricted"].pk}
-    assert "Tiger" in " ".join(engine.suggest("tig", Access(curator=True)))
+    assert "Tiger" in " ".join(engine.suggest("tig", policy.CURATORS))
 
 
 def test_the_api_and_page_apply_the_same_access(engine, world, client):

@@ -117,7 +117,23 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
-def test_check_deploy_is_clean_with_production_settings():
+def test_production_settings_refuse_to_start_without_a_shared_cache():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "archive.settings.production",
+        "DJANGO_SECRET_KEY": "z" * 60,
+        "DJANGO_ALLOWED_HOSTS": "archive.example.org",
+    }
+    env.pop("REDIS_URL", None)
+    env.pop("MHA_CACHE_DIR", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr and "MHA_CACHE_DIR" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "archive.settings.production",
@@ -125,6 +141,7 @@ def test_check_deploy_is_clean_with_production_settings():
         + "-production-secret-key-for-the-deploy-check-only-"
         + "y" * 10,
         "DJANGO_ALLOWED_HOSTS": "archive.example.org",
+        "MHA_CACHE_DIR": str(tmp_path / "cache"),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

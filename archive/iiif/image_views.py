@@ -14,13 +14,13 @@ import logging
 import re
 from dataclasses import asdict, dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_http_methods
 
 from archive.access import policy
-from archive.access.models import AccessLevel
 from archive.assets.models import Derivative, MediaAsset
 from media_pipeline.tiles import TILE_SIZE
 
@@ -75,20 +75,15 @@ def descriptor(asset_id: int, user) -> Descriptor | None:
     if asset is None or not policy.can_view_asset(user, asset):
         return None
     pyramid, tiles = asset.derivative("pyramid"), asset.derivative("tiles")
-    if pyramid is not None and pyramid.width and pyramid.height:
-        # The pipeline records the pyramid at the size shown (after EXIF orientation).
-        source, width, height = pyramid.file.name, pyramid.width, pyramid.height
-    else:
-        source = asset.original.file.name
-        width = int(asset.original.probe.get("width") or 0)
-        height = int(asset.original.probe.get("height") or 0)
-        if not (width and height):
-            return None
+    if pyramid is None or not pyramid.width or not pyramid.height:
+        # Nothing is ever cut from the original: it keeps EXIF, GPS included. Until the
+        # pipeline has made the scrubbed pyramid (still processing, or failed), no image.
+        return None
+    # The pipeline records the pyramid at the size shown (after EXIF orientation).
+    source, width, height = pyramid.file.name, pyramid.width, pyramid.height
     desc = Descriptor(
         asset_id=asset.pk,
-        public=asset.access_level == AccessLevel.PUBLIC
-        and asset.item.access_level == AccessLevel.PUBLIC
-        and asset.item.live,
+        public=policy.asset_shown_to_everyone(asset),
         width=width,
         height=height,
         tiles=tiles.file.name if tiles is not None else "",
@@ -102,9 +97,10 @@ def descriptor(asset_id: int, user) -> Descriptor | None:
 def _headers(response: HttpResponse, desc: Descriptor | None) -> HttpResponse:
     if desc is not None and desc.public:
         response["Access-Control-Allow-Origin"] = "*"
-        response["Cache-Control"] = "public, max-age=86400"
+        # Short: a withdrawal or unpublish must leave shared caches within a minute.
+        response["Cache-Control"] = f"public, max-age={settings.MHA_PUBLIC_CACHE_SECONDS}"
     else:
-        response["Cache-Control"] = "private, max-age=3600"
+        response["Cache-Control"] = "private, no-store"
         response["Vary"] = "Cookie"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -221,6 +221,8 @@ def transcript_languages(page) -> list[str]:
 
 
 def _supplementing(request, page, canvas, base: str) -> None:
+    if not policy.can_view_transcript(request.user, page):
+        return
     annotations = []
     for code in transcript_languages(page):
         url = _absolute(request, f"/iiif/3/item/{page.pk}/transcript.{code}.vtt")

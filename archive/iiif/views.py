@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_http_methods
 
 from archive.access import policy
-from archive.access.models import AccessLevel
 from archive.core.i18n import content_languages
 from archive.items.models import CollectionPage, ItemPage
 
@@ -36,12 +36,17 @@ def _visible_item(request, page_id: int) -> ItemPage:
     return page
 
 
+def _for_everyone(page: ItemPage) -> bool:
+    return policy.can_view_item(None, page)
+
+
 def _shared(request, response: HttpResponse, public: bool) -> HttpResponse:
     """Public material read anonymously is the same for everyone: shareable, CORS-open.
     Anything else varies with the reader and stays in the reader's own cache."""
     if public and not request.user.is_authenticated:
         response["Access-Control-Allow-Origin"] = "*"
-        response["Cache-Control"] = "public, max-age=300"
+        # Short: a withdrawal or unpublish must leave shared caches within a minute.
+        response["Cache-Control"] = f"public, max-age={settings.MHA_PUBLIC_CACHE_SECONDS}"
     else:
         response["Cache-Control"] = "private, max-age=60"
     response["Vary"] = "Cookie, Accept"
@@ -65,8 +70,7 @@ def manifest(request, page_id: int):
         # A manifest MUST have at least one canvas; with no media the reader may see, there
         # is nothing for a IIIF viewer to open (the item page does not link one either).
         raise Http404
-    return _shared(request, _jsonld(request, doc.jsonld()),
-                   page.access_level == AccessLevel.PUBLIC)  # fmt: skip
+    return _shared(request, _jsonld(request, doc.jsonld()), _for_everyone(page))
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -83,13 +87,13 @@ def transcript(request, page_id: str, lang: str):
     if lang not in content_languages():
         raise Http404
     page = _visible_item(request, int(page_id))
-    if not page.cues.exists():
-        raise Http404
+    if not page.cues.exists() or not policy.can_view_transcript(request.user, page):
+        raise Http404  # a transcript takes the access of the recording it transcribes
     text = webvtt(page, lang)
     if "-->" not in text:
         raise Http404  # no line in that language
     response = HttpResponse(text, content_type="text/vtt; charset=utf-8")
-    return _shared(request, response, page.access_level == AccessLevel.PUBLIC)
+    return _shared(request, response, policy.transcript_shown_to_everyone(page))
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -97,4 +101,4 @@ def dublin_core(request, page_id: int):
     page = _visible_item(request, page_id)
     payload = json.dumps(visible_dublin_core(page, request.user), ensure_ascii=False)
     response = HttpResponse(payload, content_type="application/json")
-    return _shared(request, response, page.access_level == AccessLevel.PUBLIC)
+    return _shared(request, response, _for_everyone(page))

@@ -7,3 +7,9 @@ class ItemsConfig(AppConfig):
     label = "items"
     verbose_name = _("Collections and items")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Signal wiring needs the models loaded, hence here and not at import time.
+        from .consent import connect_signals
+
+        connect_signals()

@@ -8,6 +8,7 @@ from taggit.forms import TagField
 from wagtail import hooks
 from wagtail.admin.views.pages.bulk_actions.page_bulk_action import PageBulkAction
 
+from . import consent
 from .models import ItemPage
 
 
@@ -57,3 +58,11 @@ class AddTagsBulkAction(PageBulkAction):
         return ngettext(
             "Tags added to %(count)d item.", "Tags added to %(count)d items.", num_parent_objects
         ) % {"count": num_parent_objects}
+
+
+@hooks.register("register_log_actions")
+def register_consent_log_actions(actions):
+    # The history line on an item the archive took down when a consent was withdrawn.
+    actions.register_action(
+        consent.TAKEN_DOWN, _("Taken down: consent withdrawn"), consent.TAKEN_DOWN_LABEL
+    )

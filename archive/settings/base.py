@@ -206,12 +206,23 @@ elif MHA_TASKS == "database":
 else:
     TASKS = {"default": {"BACKEND": MHA_TASKS, "QUEUES": TASK_QUEUES}}
 
-# --- cache: local memory by default, Redis when REDIS_URL is set ---
+# --- cache: Redis when REDIS_URL is set; a folder shared by this machine's processes when
+# MHA_CACHE_DIR is; else local memory (one process: the tests) ---
+# A withdrawal or unpublish clears cached pages and IIIF descriptors: every process serving
+# the site must see that, so the web and worker processes must share one cache.
+MHA_CACHE_DIR = os.environ.get("MHA_CACHE_DIR", "")
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+elif MHA_CACHE_DIR:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": MHA_CACHE_DIR,
         }
     }
 else:
@@ -220,6 +231,10 @@ else:
 #: Seconds a rendered public page is kept for anonymous visitors (0 turns the cache off);
 #: publishing or unpublishing anything leaves every cached page behind at once.
 MHA_PAGE_CACHE_SECONDS = int(os.environ.get("MHA_PAGE_CACHE_SECONDS", "300"))
+#: How long browsers and shared caches may keep public media, IIIF images and documents.
+#: Short, because a withdrawn consent or an unpublish must reach them too; conditional
+#: requests keep repeat views cheap.
+MHA_PUBLIC_CACHE_SECONDS = int(os.environ.get("MHA_PUBLIC_CACHE_SECONDS", "60"))
 
 # --- search: database full-text by default, Elasticsearch/OpenSearch by URL ---
 MHA_SEARCH_URL = os.environ.get("MHA_SEARCH_URL", "")

@@ -15,3 +15,12 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# The demo's web server and its worker are two processes: they share a cache folder, so
+# what one clears (an unpublish, a withdrawal) the other no longer serves.
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):  # noqa: F405
+    CACHES = {  # noqa: F405
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),  # noqa: F405
+        }
+    }

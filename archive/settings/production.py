@@ -15,6 +15,11 @@ if len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the host names this site serves.")
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):  # noqa: F405
+    raise ImproperlyConfigured(
+        "Set REDIS_URL (several machines) or MHA_CACHE_DIR (one machine): every web and "
+        "worker process must share one cache, or a withdrawn consent stays in some of them."
+    )
 CSRF_TRUSTED_ORIGINS = [f"https://{h.lstrip('.')}" for h in ALLOWED_HOSTS]
 
 # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto.

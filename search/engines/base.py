@@ -2,8 +2,8 @@
 
 An engine indexes the plain-dict documents of ``search.documents`` and answers a
 ``SearchQuery``: parsed words (never raw user syntax), facet filters, sort, page, and the
-visitor's ACCESS (``Access``), which the engine applies as a filter before it counts a
-facet, ranks a hit, highlights a fragment or offers a suggestion.
+visitor's ACCESS (the policy's ``Audience``), which the engine applies as a filter before it
+counts a facet, ranks a hit, highlights a fragment or offers a suggestion.
 """
 
 from __future__ import annotations
@@ -28,24 +28,9 @@ class EngineUnavailable(Exception):
     database engine and index work is recorded to catch up later."""
 
 
-@dataclass(frozen=True)
-class Access:
-    """What a visitor may see, in the terms the index stores (access_level, community_id)."""
-
-    curator: bool = False
-    signed_in: bool = False
-    communities: frozenset[int] = frozenset()
-
-    @classmethod
-    def for_user(cls, user: Any) -> Access:
-        return cls(
-            curator=policy.is_curator(user),
-            signed_in=bool(user and user.is_authenticated),
-            communities=frozenset(policy.community_ids(user)),
-        )
-
-
-PUBLIC = Access()
+#: What a visitor may see is the policy's own value; engines translate it, never decide it.
+Access = policy.Audience
+PUBLIC = policy.EVERYONE
 
 
 @dataclass

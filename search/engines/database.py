@@ -16,8 +16,6 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.db.models.expressions import RawSQL
 
-from archive.access.models import AccessLevel
-
 from .. import documents, highlight, text
 from ..models import SearchDocument, SearchFacetValue
 from .base import Access, Engine, Hit, SearchQuery, SearchResult, chunked
@@ -27,15 +25,8 @@ DOC_TABLE = SearchDocument._meta.db_table
 
 
 def access_q(access: Access) -> Q:
-    """The policy's rule (``archive.access.policy.level_q``) on the documents' columns."""
-    if access.curator:
-        return Q()
-    q = Q(access_level=AccessLevel.PUBLIC)
-    if access.signed_in:
-        q |= Q(access_level=AccessLevel.REGISTERED)
-        if access.communities:
-            q |= Q(access_level=AccessLevel.COMMUNITY, community_id__in=access.communities)
-    return q
+    """The policy's audience on the documents' columns (``access_level``, ``community_id``)."""
+    return access.q("access_level", "community_id")
 
 
 def body_of(doc: dict) -> str:

@@ -84,23 +84,21 @@ def mapping() -> dict:
 
 
 def access_filter(access: Access) -> dict | None:
-    """The policy's rule as a query filter on ``access_level`` / ``community_id``."""
-    if access.curator:
+    """The policy's audience as a query filter on ``access_level`` / ``community_id``."""
+    if access.everything:
         return None
-    should: list[dict] = [{"term": {"access_level": AccessLevel.PUBLIC}}]
-    if access.signed_in:
-        should.append({"term": {"access_level": AccessLevel.REGISTERED}})
-        if access.communities:
-            should.append(
-                {
-                    "bool": {
-                        "filter": [
-                            {"term": {"access_level": AccessLevel.COMMUNITY}},
-                            {"terms": {"community_id": sorted(access.communities)}},
-                        ]
-                    }
+    should: list[dict] = [{"terms": {"access_level": sorted(access.levels)}}]
+    if access.communities:
+        should.append(
+            {
+                "bool": {
+                    "filter": [
+                        {"term": {"access_level": AccessLevel.COMMUNITY}},
+                        {"terms": {"community_id": sorted(access.communities)}},
+                    ]
                 }
-            )
+            }
+        )
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 

@@ -367,7 +367,11 @@ class ItemPage(Page):
         credits = self.credited()
         context["assets"] = assets
         context["credits"] = credits
-        context["cues"] = list(self.cues.all().order_by("start", "sort_order"))
+        context["cues"] = (
+            list(self.cues.all().order_by("start", "sort_order"))
+            if policy.can_view_transcript(request.user, self)
+            else []
+        )
         context["sentence"] = describe(self, credits)
         context["collection"] = self.get_parent().specific
         creators = [c for c in credits if c.role in CREATOR_ROLES]

@@ -2,7 +2,8 @@
 
 Runs the configured backend's own worker (``db_worker`` for the database queue, ``rqworker``
 for RQ) inside a heartbeat: ``/healthz`` answers 503 when no worker is beating, and every
-beat recovers what a dead worker left (stale assets, orphaned task rows, work folders).
+beat publishes and expires scheduled pages (no cron to remember) and recovers what a dead
+worker left (stale assets, orphaned task rows, work folders).
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from archive.workers.heartbeat import Beating, alive
 
 
 def recover() -> None:
+    """What each beat does besides beating: scheduled publishing and expiry (Wagtail's
+    ``go_live_at`` / ``expire_at``), then recovery of what dead workers left."""
+    call_command("publish_scheduled", verbosity=0)
     requeue_stale()
     fail_orphaned_task_rows({h.worker_id for h in alive()})
     remove_orphan_workdirs()

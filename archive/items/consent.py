@@ -1,0 +1,78 @@
+"""What a change of consent does to the items that depend on it.
+
+The safe default: when a consent is withdrawn (by a curator in the admin, on the command
+line, or by any save that sets ``withdrawn_on``), every live public item that no longer has
+the consent it needs is unpublished at once. Unpublishing is the one act every door already
+obeys: pages, assets, IIIF, search and suggest (reindexed), the sitemap and the page cache
+(cleared) all drop the item within seconds. Each item's history says why, in the curator's
+language; curators then decide (publish again without that person, or keep it down).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from archive.access.models import AccessLevel
+from archive.people.models import ConsentRecord, Person
+
+from .models import ItemPage, ItemPerson, consent_problems
+
+log_ = logging.getLogger(__name__)
+#: The history entry on each item taken down (registered in ``wagtail_hooks``).
+TAKEN_DOWN = "mha.consent_taken_down"
+TAKEN_DOWN_LABEL = _("Taken down: consent withdrawn")
+
+
+def items_naming(person: Person) -> list[ItemPage]:
+    """Live items on which ``person`` appears, as their specific pages."""
+    ids = ItemPerson.objects.filter(person=person).values_list("item_id", flat=True)
+    return list(ItemPage.objects.live().filter(pk__in=ids).specific().order_by("pk"))
+
+
+def lacks_consent(item: ItemPage) -> list[str]:
+    """Why ``item``, live, may no longer be public (empty: it may)."""
+    if item.access_level != AccessLevel.PUBLIC:
+        return []
+    people = [(ip.person, ip.role) for ip in item.people.select_related("person")]
+    return consent_problems(item, people)
+
+
+@transaction.atomic
+def take_down_without_consent(person: Person, user=None, reason: str = "") -> list[ItemPage]:
+    """Unpublish every live item of ``person`` that lost the consent it needs; return them."""
+    taken = []
+    for item in items_naming(person):
+        problems = lacks_consent(item)
+        if not problems:
+            continue
+        item.unpublish(user=user)
+        log(
+            instance=item,
+            action=TAKEN_DOWN,
+            user=user,
+            data={"person": person.slug, "reason": reason, "problems": [str(p) for p in problems]},
+        )
+        taken.append(item)
+    if taken:
+        log_.warning("consent of %s withdrawn: unpublished %s", person.slug, [i.pk for i in taken])
+    return taken
+
+
+def _consent_saved(sender, instance: ConsentRecord, **kwargs) -> None:
+    if instance.withdrawn_on is None:
+        return
+    person_id = instance.person_id
+    transaction.on_commit(
+        lambda: take_down_without_consent(
+            Person.objects.get(pk=person_id), reason=instance.get_scope_display()
+        )
+    )
+
+
+def connect_signals() -> None:
+    post_save.connect(_consent_saved, sender=ConsentRecord, dispatch_uid="mha-consent-withdrawn")
