@@ -2,6 +2,8 @@
 are refused with a reason before anything is stored."""
 
 import json
+import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -238,14 +240,76 @@ def test_gps_is_recorded_from_the_original_and_stripped_from_every_derivative(
     result = ingest(photo, item=item, filename="gps.jpg")
     assert result.original.probe["has_gps"] is True
     assert result.original.probe["exif"]["camera_make"] == "FieldCam"
-    for d in Derivative.objects.filter(asset=result.asset, content_type__startswith="image/"):
-        if d.name == "pyramid":
-            continue
+    checked = set()
+    for d in Derivative.objects.filter(asset=result.asset):
         local = tmp_path / f"d-{d.name}"
         local.write_bytes(d.file.read())
-        fields = pyvips.Image.new_from_file(str(local)).get_fields()
-        assert not [f for f in fields if f.startswith("exif-ifd3")], d.name  # GPS
-        assert "exif-ifd0-Make" not in fields, d.name  # nor anything else of the camera's
+        if d.name == "tiles":  # every tile in the zip, and its info.json
+            with zipfile.ZipFile(local) as zf:
+                names = [n for n in zf.namelist() if n.endswith(".jpg")]
+                assert names
+                for n in names:
+                    tile = tmp_path / "tile.jpg"
+                    tile.write_bytes(zf.read(n))
+                    fields = pyvips.Image.new_from_file(str(tile)).get_fields()
+                    assert not [f for f in fields if f.startswith(("exif-", "xmp-"))], n
+        else:
+            fields = pyvips.Image.new_from_file(str(local)).get_fields()
+            assert not [f for f in fields if f.startswith("exif-ifd3")], d.name  # GPS
+            assert "exif-ifd0-Make" not in fields, d.name  # nor anything else of the camera's
+        checked.add(d.name)
+    assert {"thumb", "web-jpeg", "web-webp", "pyramid", "tiles"} <= checked
+
+
+def test_iiif_serves_nothing_from_an_original_before_its_scrubbed_pyramid_exists(
+    client, item, tmp_path, ingest
+):
+    photo = make.card(tmp_path / "gps.jpg", 800, 600, camera="FieldCam", gps=(26.5, 108.1667))
+    result = ingest(photo, item=item, filename="gps.jpg")
+    Derivative.objects.filter(asset=result.asset, name__in=["pyramid", "tiles"]).delete()
+    from django.core.cache import cache
+
+    cache.clear()
+    assert client.get(f"/iiif/3/{result.asset.pk}/info.json").status_code == 404
+    assert client.get(f"/iiif/3/{result.asset.pk}/full/400,/0/default.webp").status_code == 404
+
+
+def test_every_audio_rendition_loses_the_uploaders_tags(item, tmp_path, ingest):
+    tagged = tmp_path / "tagged.mp3"
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "sine=duration=1.5",
+         "-metadata", "title=Secret title", "-metadata", "artist=Uploader Name",
+         "-metadata", "comment=GPS 26.5 108.1", "-y", str(tagged)],
+        check=True,
+    )  # fmt: skip
+    result = ingest(tagged, item=item, filename="tagged.mp3")
+    renditions = Derivative.objects.filter(asset=result.asset, name__in=["opus", "aac"])
+    assert renditions.count() == 2
+    for d in renditions:
+        probe = json.loads(
+            subprocess.run(
+                [
+                    "ffprobe",
+                    "-v",
+                    "error",
+                    "-print_format",
+                    "json",
+                    "-show_format",
+                    "-show_streams",
+                    d.file.path,
+                ],
+                capture_output=True,
+                check=True,
+            ).stdout  # fmt: skip
+        )
+        tags = {**probe["format"].get("tags", {})}
+        for stream in probe["streams"]:
+            tags.update(stream.get("tags", {}))
+        values = " ".join(str(v) for v in tags.values())
+        assert "Secret" not in values and "Uploader" not in values and "GPS" not in values, (
+            d.name,
+            tags,
+        )
 
 
 def test_fixity_audit_reports_a_changed_and_a_missing_original(item, tmp_path, ingest):

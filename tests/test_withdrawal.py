@@ -154,3 +154,23 @@ def test_a_consent_for_one_item_does_not_cover_another():
     )  # fmt: skip
     assert person.has_consent("public_web", first)
     assert not person.has_consent("public_web", second)
+
+
+def test_an_expired_item_is_down_at_once_and_the_worker_unpublishes_it(
+    published, client, django_capture_on_commit_callbacks
+):
+    from archive.items.models import ItemPage
+    from archive.workers.management.commands.worker import recover
+
+    item, image, other = published
+    assert client.get(item.url).status_code == 200
+    ItemPage.objects.filter(pk=item.pk).update(expire_at=timezone.now() - timedelta(seconds=1))
+    cache.clear()  # the page cache is cleared by the unpublish; here nothing happened yet
+    for name, url in doors(item, image).items():
+        assert client.get(url).status_code == 404, f"{name} still answers after expiry"
+    with django_capture_on_commit_callbacks(execute=True):
+        recover()  # what every worker heartbeat does
+    item.refresh_from_db()
+    assert not item.live and item.expired
+    assert shows(client, item) == {"search": False, "suggest": False, "sitemap": False}
+    assert client.get(other.url).status_code == 200
