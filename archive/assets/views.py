@@ -5,12 +5,12 @@ from __future__ import annotations
 import mimetypes
 import re
 
-from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from archive.access import policy
+from archive.core.http import share
 
 from .models import Derivative, MediaAsset
 
@@ -35,14 +35,7 @@ def asset_file(request, asset_id: int, name: str):
             raise Http404
         fieldfile, content_type = derivative.file, derivative.content_type
     response = ranged_file_response(request, fieldfile, content_type)
-    if policy.asset_shown_to_everyone(asset):
-        # Short: a withdrawal or unpublish must leave shared caches within a minute.
-        response["Cache-Control"] = f"public, max-age={settings.MHA_PUBLIC_CACHE_SECONDS}"
-    else:
-        response["Cache-Control"] = "private, no-store"
-        response["Vary"] = "Cookie"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return share(response, policy.asset_shown_to_everyone(asset))
 
 
 def ranged_file_response(request, fieldfile, content_type: str | None = None):

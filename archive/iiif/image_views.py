@@ -14,7 +14,6 @@ import logging
 import re
 from dataclasses import asdict, dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from archive.access import policy
 from archive.assets.models import Derivative, MediaAsset
+from archive.core.http import share
 from media_pipeline.tiles import TILE_SIZE
 
 from . import sources
@@ -95,15 +95,7 @@ def descriptor(asset_id: int, user) -> Descriptor | None:
 
 
 def _headers(response: HttpResponse, desc: Descriptor | None) -> HttpResponse:
-    if desc is not None and desc.public:
-        response["Access-Control-Allow-Origin"] = "*"
-        # Short: a withdrawal or unpublish must leave shared caches within a minute.
-        response["Cache-Control"] = f"public, max-age={settings.MHA_PUBLIC_CACHE_SECONDS}"
-    else:
-        response["Cache-Control"] = "private, no-store"
-        response["Vary"] = "Cookie"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return share(response, desc is not None and desc.public)
 
 
 def _error(status: int, message: str) -> HttpResponse:

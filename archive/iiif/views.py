@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_http_methods
 
 from archive.access import policy
+from archive.core.http import share
 from archive.core.i18n import content_languages
 from archive.items.models import CollectionPage, ItemPage
 
@@ -43,15 +43,7 @@ def _for_everyone(page: ItemPage) -> bool:
 def _shared(request, response: HttpResponse, public: bool) -> HttpResponse:
     """Public material read anonymously is the same for everyone: shareable, CORS-open.
     Anything else varies with the reader and stays in the reader's own cache."""
-    if public and not request.user.is_authenticated:
-        response["Access-Control-Allow-Origin"] = "*"
-        # Short: a withdrawal or unpublish must leave shared caches within a minute.
-        response["Cache-Control"] = f"public, max-age={settings.MHA_PUBLIC_CACHE_SECONDS}"
-    else:
-        response["Cache-Control"] = "private, max-age=60"
-    response["Vary"] = "Cookie, Accept"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return share(response, public and not request.user.is_authenticated, vary=("Accept",))
 
 
 def _jsonld(request, payload: str) -> HttpResponse:
