@@ -6,6 +6,7 @@ its distributed engine by environment variables alone; see README "Configuring s
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "archive.core.pagecache.AnonymousPageCacheMiddleware",
+    # Last, so that it turns a refused sign-in on any door into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -104,6 +108,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["OPTIONS"]["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- sign-in: every login door counts failures (django-axes) ---
+# Axes' backend comes first: it refuses a locked-out visitor before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+#: Five wrong passwords for one username from one address lock that pair out. Counting the
+#: pair, not the address alone, keeps a village sharing one connection (one address) from
+#: locking everyone out; not the username alone, so nobody elsewhere can lock a curator out.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+#: A refused attempt during a lockout restarts the cool-off: hammering never gets in, and
+#: the "try again in N minutes" the lockout page shows stays exact.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+#: A successful sign-in forgets that pair's earlier failures.
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "archive.core.login_throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "archive.core.login_throttling.client_ip"
+#: How many reverse proxies (nginx, a load balancer) stand in front of the site and append
+#: to X-Forwarded-For. 0 (the default) ignores that header, which a visitor can forge; set it
+#: only when the site cannot be reached except through those proxies.
+MHA_TRUSTED_PROXY_COUNT = int(os.environ.get("MHA_TRUSTED_PROXY_COUNT", "0"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
