@@ -106,28 +106,27 @@ def test_a_curator_can_list_and_open_snippets(client, snippet):
 
 
 def test_a_curator_records_consent_on_a_person_in_the_admin(client):
+    """A person first, then their consent as its own record (consent is append-only)."""
     from archive.people.models import Person
 
     client.force_login(factories.user(groups=("Curators",), is_staff=True))
-    url = reverse("wagtailsnippets_people_person:add")
-    data = {
+    response = client.post(reverse("wagtailsnippets_people_person:add"), {
         "slug": "long-meiying", "kind": "individual", "name_zh": "龙美英",
-        "name_en": "Long Meiying",
-        "name_hmn": "", "birth_year": "1958", "bio_zh": "", "bio_en": "",
-        "consents-TOTAL_FORMS": "1", "consents-INITIAL_FORMS": "0",
-        "consents-MIN_NUM_FORMS": "0", "consents-MAX_NUM_FORMS": "1000",
-        "consents-0-scope": "public_web", "consents-0-granted_on": "2024-04-02",
-        "consents-0-recorded_by": "Yang Li", "consents-0-withdrawn_on": "",
-        "consents-0-note": "", "consents-0-ORDER": "1", "consents-0-id": "",
-        "consents-0-DELETE": "", "consents-0-item": "",
-    }  # fmt: skip
-    response = client.post(url, data)
+        "name_en": "Long Meiying", "name_hmn": "", "birth_year": "1958", "bio_zh": "",
+        "bio_en": "",
+    })  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:3000]
     person = Person.objects.get(slug="long-meiying")
+    response = client.post(reverse("wagtailsnippets_people_consentrecord:add"), {
+        "person": person.pk, "scope": "public_web", "granted_on": "2024-04-02",
+        "recorded_by": "Yang Li", "note": "", "item": "",
+    })  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
     assert person.has_consent("public_web")
-    assert person.consents.get().recorded_by_user.is_staff
-    data.update({"slug": "long-meiying-2", "consents-0-withdrawn_on": "2024-01-01"})
-    response = client.post(url, data)
+    consent = person.consents.get()
+    assert consent.recorded_by_user.is_staff
+    withdraw = reverse("wagtailsnippets_people_consentrecord:withdraw", args=[consent.pk])
+    response = client.post(withdraw, {"withdrawn_on": "2024-01-01", "reason": ""})
     assert response.status_code == 200
     assert "撤回日期不能早于同意日期" in response.content.decode()
-    assert not Person.objects.filter(slug="long-meiying-2").exists()
+    assert person.has_consent("public_web")

@@ -174,3 +174,41 @@ def test_an_expired_item_is_down_at_once_and_the_worker_unpublishes_it(
     assert not item.live and item.expired
     assert shows(client, item) == {"search": False, "suggest": False, "sitemap": False}
     assert client.get(other.url).status_code == 200
+
+
+def test_a_curators_withdraw_action_takes_the_item_down(
+    published, client, django_capture_on_commit_callbacks
+):
+    item, _, other = published
+    curator = factories.user(groups=("Curators",), is_staff=True)
+    consent = ConsentRecord.objects.get(person=item.people.get().person, scope="public_web")
+    client.force_login(curator)
+    url = f"/admin/snippets/people/consentrecord/withdraw/{consent.pk}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"withdrawn_on": timezone.localdate().isoformat(),
+                                     "reason": "asked by phone"})  # fmt: skip
+    assert response.status_code in (200, 302)
+    consent.refresh_from_db()
+    assert consent.withdrawn_on == timezone.localdate() and consent.withdrawal.reason
+    item.refresh_from_db()
+    other.refresh_from_db()
+    assert not item.live and other.live
+
+
+def test_a_withdrawal_entered_for_a_later_day_takes_effect_on_that_day(
+    published, monkeypatch, django_capture_on_commit_callbacks
+):
+    from archive.workers.management.commands.worker import recover
+
+    item, _, _ = published
+    consent = ConsentRecord.objects.get(person=item.people.get().person, scope="public_web")
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        consent.withdraw(tomorrow, reason="from tomorrow")
+    item.refresh_from_db()
+    assert item.live  # still consented today
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: tomorrow)
+    with django_capture_on_commit_callbacks(execute=True):
+        recover()  # the worker's next beat on that day
+    item.refresh_from_db()
+    assert not item.live

@@ -9,7 +9,10 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.search import index
 
 from archive.access.models import AccessLevel
+from archive.access.policy import VIEW_RESTRICTED_PERM
 from archive.core.i18n import localized
+
+from .panels import CuratorFieldPanel
 
 
 class MediaKind(models.TextChoices):
@@ -81,10 +84,13 @@ class MediaAsset(index.Indexed, models.Model):
     error = models.TextField(_("error"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    #: Moving an asset or widening its level changes what is live, so only curators (who
+    #: publish) may; contributors see both read-only and the form drops them server-side.
     panels = [
-        FieldPanel("item"),
+        *CuratorFieldPanel.pair("item", VIEW_RESTRICTED_PERM),
         FieldRowPanel([FieldPanel("caption_zh"), FieldPanel("caption_en")]),
-        FieldRowPanel([FieldPanel("access_level"), FieldPanel("position")]),
+        *CuratorFieldPanel.pair("access_level", VIEW_RESTRICTED_PERM),
+        FieldPanel("position"),
     ]
     search_fields = [index.SearchField("caption_zh"), index.SearchField("caption_en")]
 

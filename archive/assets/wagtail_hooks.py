@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -5,15 +6,52 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenView,
+)
+from wagtail.snippets.views.snippets import (
+    EditView,
+    HistoryView,
+    InspectView,
+    SnippetViewSet,
+    UsageView,
+)
+
+from archive.access.admin_scope import admin_assets
 
 from . import admin_views
 from .models import MediaAsset
 from .tasks import enqueue_processing
 
 
+class ScopedObjectMixin:
+    """A 404 for an asset the user may not see in the admin (``access.admin_scope``)."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if not admin_assets(MediaAsset.objects.filter(pk=obj.pk), self.request.user).exists():
+            raise Http404
+        return obj
+
+
+class ScopedListMixin:
+    def get_object_list(self):
+        return admin_assets(super().get_object_list(), self.request.user)
+
+
+class AssetChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = type("ChooseView", (ScopedListMixin, ChooseView), {})
+    choose_results_view_class = type("ChooseResultsView", (ScopedListMixin, ChooseResultsView), {})
+    chosen_view_class = type("ChosenView", (ScopedObjectMixin, SnippetChosenView), {})
+
+
 class MediaAssetViewSet(SnippetViewSet):
-    """Curators see every asset's state (queued, processing, ready, failed and why)."""
+    """Curators see every asset's state (queued, processing, ready, failed and why); others
+    see the assets the access policy lets them see, and contributors cannot move an asset or
+    change its level (see ``MediaAsset.panels``)."""
 
     model = MediaAsset
     menu_label = _("Media assets")
@@ -24,6 +62,14 @@ class MediaAssetViewSet(SnippetViewSet):
     list_filter = ["status", "access_level"]
     search_fields = ["caption_zh", "caption_en"]
     copy_view_enabled = False
+    chooser_viewset_class = AssetChooserViewSet
+    edit_view_class = type("EditView", (ScopedObjectMixin, EditView), {})
+    history_view_class = type("HistoryView", (ScopedObjectMixin, HistoryView), {})
+    usage_view_class = type("UsageView", (ScopedObjectMixin, UsageView), {})
+    inspect_view_class = type("InspectView", (ScopedObjectMixin, InspectView), {})
+
+    def get_queryset(self, request):
+        return admin_assets(MediaAsset.objects.select_related("item", "original"), request.user)
 
     @property
     def add_url_name(self):

@@ -1,8 +1,14 @@
 """The archive's groups and its review workflow, created idempotently after every migrate.
 
-* Curators: everything, including restricted material and publishing.
+* Curators: everything, including restricted material and publishing; they record and
+  withdraw consent, and are the only ones who see consent records. Nobody edits or deletes
+  a consent record or a withdrawal: they are evidence (``people.wagtail_hooks``).
 * Contributors: create and edit items as drafts; publishing goes through curator review.
+  On media they describe and upload, but cannot move an asset or change its level, and what
+  they upload to a published item stays restricted until a curator widens it.
 * Teachers: the admin for lessons only (the lessons app grants them its permissions).
+
+What the admin shows each of them is ``archive.access.admin_scope``.
 """
 
 from __future__ import annotations
@@ -12,6 +18,9 @@ from django.db import transaction
 
 CURATORS, CONTRIBUTORS, TEACHERS = "Curators", "Contributors", "Teachers"
 SNIPPET_APPS = ["vocabularies", "people", "assets"]
+#: Consent records and withdrawals are append-only: no group may change or delete them.
+NEVER_GRANTED = ["change_consentrecord", "delete_consentrecord", "change_consentwithdrawal",
+                 "delete_consentwithdrawal"]  # fmt: skip
 
 
 def _perms(*codenames_by_app: tuple[str, list[str]]) -> list[Permission]:
@@ -42,7 +51,11 @@ def ensure_roles(**kwargs) -> None:
     contributors, _ = Group.objects.get_or_create(name=CONTRIBUTORS)
     teachers, _ = Group.objects.get_or_create(name=TEACHERS)
 
-    snippet_perms = list(Permission.objects.filter(content_type__app_label__in=SNIPPET_APPS))
+    snippet_perms = list(
+        Permission.objects.filter(content_type__app_label__in=SNIPPET_APPS).exclude(
+            codename__in=NEVER_GRANTED
+        )
+    )
     curators.permissions.add(
         *admin_access,
         *snippet_perms,
@@ -58,6 +71,8 @@ def ensure_roles(**kwargs) -> None:
         *_perms(("wagtaildocs", ["add_document", "choose_document"])),
     )  # fmt: skip
     teachers.permissions.add(*admin_access)
+    for group in (curators, contributors, teachers):
+        group.permissions.remove(*_perms(("people", NEVER_GRANTED)))
 
     for group, perms in (
         (curators, ["add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page",

@@ -14,11 +14,13 @@ import logging
 
 from django.db import transaction
 from django.db.models.signals import post_save
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from archive.access.models import AccessLevel
 from archive.people.models import ConsentRecord, Person
+from archive.people.signals import consent_withdrawn
 
 from .models import ItemPage, ItemPerson, consent_problems
 
@@ -63,16 +65,32 @@ def take_down_without_consent(person: Person, user=None, reason: str = "") -> li
     return taken
 
 
+def take_down_lapsed() -> list[ItemPage]:
+    """Items of everyone whose withdrawal has taken effect (a withdrawal entered for a later
+    date takes effect that day): what the worker checks on every beat."""
+    today = timezone.localdate()
+    ids = ItemPerson.objects.filter(
+        item__live=True, person__consents__withdrawn_on__lte=today
+    ).values_list("person_id", flat=True)
+    people = Person.objects.filter(pk__in=ids)
+    return [item for person in people for item in take_down_without_consent(person)]
+
+
 def _consent_saved(sender, instance: ConsentRecord, **kwargs) -> None:
+    # Any save that sets ``withdrawn_on`` (the shell, a data import, an old form).
     if instance.withdrawn_on is None:
         return
-    person_id = instance.person_id
+    person_id, scope = instance.person_id, instance.get_scope_display()
     transaction.on_commit(
-        lambda: take_down_without_consent(
-            Person.objects.get(pk=person_id), reason=instance.get_scope_display()
-        )
+        lambda: take_down_without_consent(Person.objects.get(pk=person_id), reason=str(scope))
     )
 
 
+def _consent_withdrawn(sender, consent: ConsentRecord, user=None, **kwargs) -> None:
+    # ``ConsentRecord.withdraw`` (the admin's Withdraw, the command): sent after commit.
+    take_down_without_consent(consent.person, user=user, reason=str(consent.get_scope_display()))
+
+
 def connect_signals() -> None:
-    post_save.connect(_consent_saved, sender=ConsentRecord, dispatch_uid="mha-consent-withdrawn")
+    post_save.connect(_consent_saved, sender=ConsentRecord, dispatch_uid="mha-consent-saved")
+    consent_withdrawn.connect(_consent_withdrawn, dispatch_uid="mha-consent-withdrawn")

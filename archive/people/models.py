@@ -11,17 +11,19 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Orderable
 from wagtail.search import index
 
 from archive.core.i18n import localized
+
+from .panels import ConsentHistoryPanel
 
 
 class Person(index.Indexed, ClusterableModel):
@@ -64,7 +66,9 @@ class Person(index.Indexed, ClusterableModel):
         ),
         FieldPanel("birth_year"),
         MultiFieldPanel([FieldPanel("bio_zh"), FieldPanel("bio_en")], heading=_("Biography")),
-        InlinePanel("consents", heading=_("Consent records"), label=_("consent")),
+        # Consent is evidence, recorded and withdrawn only through its own append-only screens;
+        # curators read its history here, nobody edits it in this form.
+        ConsentHistoryPanel(heading=_("Consent records")),
     ]
     search_fields = [
         index.SearchField("name_zh"),
@@ -111,7 +115,11 @@ class ConsentQuerySet(models.QuerySet):
 
 
 class ConsentRecord(Orderable):
-    """Who consented, to what, when, recorded by whom, and any withdrawal."""
+    """Who consented, to what, when, recorded by whom, and any withdrawal.
+
+    Append-only evidence: the admin adds records and withdraws them (``withdraw()``, which
+    keeps a ``ConsentWithdrawal``), and never edits or deletes one.
+    """
 
     class Scope(models.TextChoices):
         ARCHIVE_ONLY = "archive_only", _("Archive only (kept, not shown)")
@@ -143,6 +151,8 @@ class ConsentRecord(Orderable):
         related_name="+",
         editable=False,
     )
+    #: Set only by ``withdraw()``, together with the ``ConsentWithdrawal`` that says who and why;
+    #: kept here so every query of active consent stays one filter.
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     evidence = models.ForeignKey(
         "wagtaildocs.Document",
@@ -157,8 +167,9 @@ class ConsentRecord(Orderable):
     objects = ConsentQuerySet.as_manager()
 
     panels = [
+        FieldPanel("person"),
         FieldRowPanel([FieldPanel("scope"), FieldPanel("item")]),
-        FieldRowPanel([FieldPanel("granted_on"), FieldPanel("withdrawn_on")]),
+        FieldPanel("granted_on"),
         FieldPanel("recorded_by"),
         FieldPanel("evidence"),
         FieldPanel("note"),
@@ -177,3 +188,64 @@ class ConsentRecord(Orderable):
             raise ValidationError(
                 {"withdrawn_on": _("A consent cannot be withdrawn before it was granted.")}
             )
+
+    @transaction.atomic
+    def withdraw(self, on: datetime.date, user=None, reason: str = "") -> ConsentWithdrawal:
+        """Record a withdrawal as a new event; a withdrawal, once made, stands.
+
+        ``consent_withdrawn`` is sent after the transaction commits, so whoever propagates
+        the withdrawal (indexes, caches, pages) reads the committed state.
+        """
+        from .signals import consent_withdrawn
+
+        record = ConsentRecord.objects.select_for_update().get(pk=self.pk)
+        if record.withdrawn_on is not None:
+            raise ValidationError(
+                _("This consent was already withdrawn on %(date)s; a withdrawal stands.")
+                % {"date": record.withdrawn_on}
+            )
+        if on < record.granted_on:
+            raise ValidationError(
+                {"withdrawn_on": _("A consent cannot be withdrawn before it was granted.")}
+            )
+        withdrawal = ConsentWithdrawal.objects.create(
+            consent=record, withdrawn_on=on, recorded_by_user=user, reason=reason
+        )
+        ConsentRecord.objects.filter(pk=record.pk).update(withdrawn_on=on)
+        self.withdrawn_on = on
+        transaction.on_commit(
+            lambda: consent_withdrawn.send(sender=ConsentRecord, consent=self, user=user)
+        )
+        return withdrawal
+
+
+class ConsentWithdrawal(models.Model):
+    """The event of a consent being withdrawn: when it takes effect, who entered it, and why.
+
+    One per consent record; never edited or deleted through the admin.
+    """
+
+    consent = models.OneToOneField(
+        ConsentRecord,
+        verbose_name=_("consent record"),
+        on_delete=models.CASCADE,
+        related_name="withdrawal",
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"))
+    recorded_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent withdrawal")
+        verbose_name_plural = _("consent withdrawals")
+
+    def __str__(self) -> str:
+        return f"{self.consent} · {self.withdrawn_on}"

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "archive.access.middleware.AdminPageScopeMiddleware",
     "archive.core.pagecache.AnonymousPageCacheMiddleware",
     # Last, so that it turns a refused sign-in on any door into the lockout answer.
     "axes.middleware.AxesMiddleware",
@@ -280,6 +281,9 @@ WAGTAILSEARCH_BACKENDS = {
 WAGTAIL_SITE_NAME = "苗族文化遗产档案 · Miao Heritage Archive"
 WAGTAILADMIN_BASE_URL = os.environ.get("MHA_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 400_000_000
+#: Documents (consent forms, evidence) always pass through Django's view, where the
+#: ``before_serve_document`` hook lets curators only; never a direct or redirected storage URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "vtt", "csv", "odt", "docx"]
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True

@@ -64,11 +64,7 @@ class Command(BaseCommand):
                     f"{person.slug} has no active consent" + (f" for {scope}" if scope else "")
                 )
             for record in records:
-                record.withdrawn_on = today
-                record.note = (record.note + "\n" if record.note else "") + (
-                    f"Withdrawn {today.isoformat()} (manage.py consent withdraw)."
-                )
-                record.save(update_fields=["withdrawn_on", "note"])
+                record.withdraw(today, reason="manage.py consent withdraw")
             taken = take_down_without_consent(person, reason=scope or "all")
         return {
             "person": person.slug,

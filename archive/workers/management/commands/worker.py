@@ -18,13 +18,16 @@ from django.core.management.base import BaseCommand
 
 from archive.assets.recovery import fail_orphaned_task_rows, remove_orphan_workdirs
 from archive.assets.tasks import requeue_stale
+from archive.items.consent import take_down_lapsed
 from archive.workers.heartbeat import Beating, alive
 
 
 def recover() -> None:
     """What each beat does besides beating: scheduled publishing and expiry (Wagtail's
-    ``go_live_at`` / ``expire_at``), then recovery of what dead workers left."""
+    ``go_live_at`` / ``expire_at``), withdrawals entered for today, then recovery of what
+    dead workers left."""
     call_command("publish_scheduled", verbosity=0)
+    take_down_lapsed()
     requeue_stale()
     fail_orphaned_task_rows({h.worker_id for h in alive()})
     remove_orphan_workdirs()
