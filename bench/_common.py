@@ -31,10 +31,19 @@ CACHE = Path(os.environ.get("MHA_BENCH_CACHE", "/tmp/mha-bench"))  # noqa: S108 
 #: Service variables a developer may have exported (``scripts/services.py env``): a benchmark
 #: runs on the embedded defaults unless it sets one of these on purpose.
 SERVICE_VARS = (
-    "DATABASE_URL", "REDIS_URL", "MHA_SEARCH_URL", "MHA_TEST_OPENSEARCH_URL",
-    "MHA_TEST_ELASTICSEARCH_URL", "MHA_MEDIA_ROOT", "MHA_S3_BUCKET", "MHA_S3_ENDPOINT_URL",
-    "MHA_S3_ACCESS_KEY_ID", "MHA_S3_SECRET_ACCESS_KEY", "MHA_S3_REGION", "MHA_TASKS_BACKEND",
-)  # fmt: skip
+    "DATABASE_URL",
+    "REDIS_URL",
+    "MHA_SEARCH_URL",
+    "MHA_TEST_OPENSEARCH_URL",
+    "MHA_TEST_ELASTICSEARCH_URL",
+    "MHA_MEDIA_ROOT",
+    "MHA_S3_BUCKET",
+    "MHA_S3_ENDPOINT_URL",
+    "MHA_S3_ACCESS_KEY_ID",
+    "MHA_S3_SECRET_ACCESS_KEY",
+    "MHA_S3_REGION",
+    "MHA_TASKS_BACKEND",
+)
 
 
 # --- timing and statistics ---------------------------------------------------------------
@@ -216,8 +225,10 @@ def texture_tiff(width: int, height: int) -> Path:
 
 def texture_jpeg(width: int, height: int, quality: int = 90) -> Path:
     """An RGB JPEG of cloth-like texture."""
-    return _cached(f"texture-{width}x{height}-q{quality}.jpg",
-                   lambda p: media.texture(p, width, height, quality=quality))  # fmt: skip
+    return _cached(
+        f"texture-{width}x{height}-q{quality}.jpg",
+        lambda p: media.texture(p, width, height, quality=quality),
+    )
 
 
 def small_jpegs(count: int, width: int = 800, height: int = 600) -> list[Path]:
@@ -247,8 +258,7 @@ def rss_and_wall(cmd: list[str], **kwargs) -> tuple[float, float, subprocess.Com
     if not Path("/usr/bin/time").exists():
         raise SystemExit("/usr/bin/time is missing: apt-get install time")
     t0 = time.perf_counter()
-    result = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True,
-                            **kwargs)  # fmt: skip
+    result = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, **kwargs)
     wall = time.perf_counter() - t0
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
     rss = int(m.group(1)) / 1024 if m else float("nan")

@@ -51,13 +51,52 @@ QUIET = ["-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
 def peer_commands(src: Path, out: Path) -> list[list[str]]:
     af = f"{LOUDNORM},aresample=48000"
     return [
-        ["ffmpeg", *QUIET, "-i", str(src), "-af", af, "-c:a", "libopus", "-b:a", "24k",
-         "-ac", "1", "-application", "voip", str(out / "out.ogg")],
-        ["ffmpeg", *QUIET, "-i", str(src), "-af", af, "-c:a", "aac", "-b:a", "64k", "-ac", "2",
-         str(out / "out.m4a")],
-        ["ffmpeg", *QUIET, "-i", str(src), "-ac", "1", "-ar", "8000", "-f", "s16le",
-         str(out / "peaks.pcm")],
-    ]  # fmt: skip
+        [
+            "ffmpeg",
+            *QUIET,
+            "-i",
+            str(src),
+            "-af",
+            af,
+            "-c:a",
+            "libopus",
+            "-b:a",
+            "24k",
+            "-ac",
+            "1",
+            "-application",
+            "voip",
+            str(out / "out.ogg"),
+        ],
+        [
+            "ffmpeg",
+            *QUIET,
+            "-i",
+            str(src),
+            "-af",
+            af,
+            "-c:a",
+            "aac",
+            "-b:a",
+            "64k",
+            "-ac",
+            "2",
+            str(out / "out.m4a"),
+        ],
+        [
+            "ffmpeg",
+            *QUIET,
+            "-i",
+            str(src),
+            "-ac",
+            "1",
+            "-ar",
+            "8000",
+            "-f",
+            "s16le",
+            str(out / "peaks.pcm"),
+        ],
+    ]
 
 
 def main() -> None:
@@ -72,8 +111,7 @@ def main() -> None:
     mode = "quick" if args.quick else "full"
     if args.minutes or args.runs:
         mode = "custom"
-    print(f"mode: {mode} ({minutes}-minute WAV, {runs} runs each)",
-          flush=True)  # fmt: skip
+    print(f"mode: {mode} ({minutes}-minute WAV, {runs} runs each)", flush=True)
     src = speech_wav(minutes)
     project = Project.create("audio")
     try:
@@ -120,24 +158,28 @@ def run(project: Project, src: Path, minutes: int, runs: int) -> None:
                     peer_t.append(total)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
-            print(f"  run {i + 1}/{runs} {who}: {(ours_t if who == 'ours' else peer_t)[-1]:.2f} s",
-                  flush=True)  # fmt: skip
+            print(
+                f"  run {i + 1}/{runs} {who}: {(ours_t if who == 'ours' else peer_t)[-1]:.2f} s",
+                flush=True,
+            )
     ratio = summary(ours_t)[0] / summary(peer_t)[0]
     print_table(
         f"Audio derivatives of a {minutes}-minute stereo 48 kHz WAV "
         f"({src.stat().st_size / 2**20:.0f} MiB), {runs} run(s) each, alternated",
         ["step", "runs", "median", "min", "max", "ratio", "target", "verdict"],
         [
-            timing_row("ours: audio_derivatives (opus+aac+peaks+waveform PNG)", ours_t,
-                       [f"{ratio:.3f}x", f"<= {TARGET_RATIO}x", verdict(ratio, TARGET_RATIO)]),
+            timing_row(
+                "ours: audio_derivatives (opus+aac+peaks+waveform PNG)",
+                ours_t,
+                [f"{ratio:.3f}x", f"<= {TARGET_RATIO}x", verdict(ratio, TARGET_RATIO)],
+            ),
             timing_row("peer: 3 bare ffmpeg commands, sequential", peer_t, ["1.000x", "", ""]),
             timing_row("  peer (1) loudnorm -> libopus 24k mono", peer_parts[0], ["", "", ""]),
             timing_row("  peer (2) loudnorm -> aac 64k stereo", peer_parts[1], ["", "", ""]),
             timing_row("  peer (3) 8 kHz mono s16le peaks", peer_parts[2], ["", "", ""]),
-            timing_row("info: manage.py ingest --wait --json (whole)", [ingest_wall],
-                       ["", "", ""]),
+            timing_row("info: manage.py ingest --wait --json (whole)", [ingest_wall], ["", "", ""]),
         ],
-    )  # fmt: skip
+    )
     print(
         "note: ours also makes the 1200x160 waveform PNG (showwavespic) and peaks JSON, and saves "
         "all outputs to storage; the peer makes no PNG. Derivatives after ingest: "

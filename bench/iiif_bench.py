@@ -75,8 +75,13 @@ def make_archive(project: Project, src: Path) -> tuple[int, Path, Path, int, int
     from tests import factories
 
     _, collections = factories.site_tree()
-    page = EmbroideryPatternPage(title="基准", title_en="Bench", identifier="MHA-BENCH-0001",
-                                 slug="bench-iiif", access_level="public")  # fmt: skip
+    page = EmbroideryPatternPage(
+        title="基准",
+        title_en="Bench",
+        identifier="MHA-BENCH-0001",
+        slug="bench-iiif",
+        access_level="public",
+    )
     page.people.add(ItemPerson(person=factories.person(), role="artisan"))
     collections["embroidery"].add_child(instance=page)
     result = ingest(src, item=page, filename=src.name, enqueue=False)
@@ -102,8 +107,18 @@ def start_ours(project: Project, port: int, log: Path) -> subprocess.Popen:
         "MHA_SSL_REDIRECT": "0",
         "MHA_CACHE_DIR": str(project.tmp / "cache"),
     }
-    cmd = [str(PYTHON), "-m", "gunicorn", "archive.wsgi", "--workers", "2",
-           "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
+    cmd = [
+        str(PYTHON),
+        "-m",
+        "gunicorn",
+        "archive.wsgi",
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
     return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
 
 
@@ -128,8 +143,12 @@ fastcgi.server = ( "/iipsrv.fcgi" => ((
 """,
         encoding="utf-8",
     )
-    return subprocess.Popen([LIGHTTPD, "-D", "-f", str(conf)], cwd=workdir,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)  # fmt: skip
+    return subprocess.Popen(
+        [LIGHTTPD, "-D", "-f", str(conf)],
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def fetch_all(urls: list[str], clients: int = CLIENTS) -> tuple[float, list[float], int]:
@@ -232,9 +251,11 @@ def main() -> None:
         paths = tile_paths(tiles_zip)
         random.Random(42).shuffle(paths)  # noqa: S311 (a fixed order, not a secret)
         viewport = first_viewport(paths, w, h)
-        print(f"\nimage {w}x{h}, pyramid {pyramid.stat().st_size / 1e6:.1f} MB, "
-              f"{len(paths)} tiles per pass, {CLIENTS} concurrent clients, "
-              f"first viewport {len(viewport)} tiles")  # fmt: skip
+        print(
+            f"\nimage {w}x{h}, pyramid {pyramid.stat().st_size / 1e6:.1f} MB, "
+            f"{len(paths)} tiles per pass, {CLIENTS} concurrent clients, "
+            f"first viewport {len(viewport)} tiles"
+        )
 
         servers = {"ours (gunicorn, 2 workers)": ours_base, "iipsrv (lighttpd, 2 procs)": peer_base}
         rates: dict[str, list[float]] = {name: [] for name in servers}
@@ -251,20 +272,26 @@ def main() -> None:
         opens_s: dict[str, list[float]] = {name: [] for name in servers}
         for _ in range(opens):
             for name, base in servers.items():
-                seconds, failures = open_viewer(f"{base}/info.json",
-                                                [f"{base}/{p}" for p in viewport])  # fmt: skip
+                seconds, failures = open_viewer(
+                    f"{base}/info.json", [f"{base}/{p}" for p in viewport]
+                )
                 opens_s[name].append(seconds)
                 fails[name] += failures
 
         rows = []
         for name in servers:
-            rows.append([
-                name, f"{statistics.median(rates[name]):.0f}",
-                f"{min(rates[name]):.0f}-{max(rates[name]):.0f}",
-                f"{statistics.median(lat[name]) * 1000:.1f} ms", f"{p95(lat[name]) * 1000:.1f} ms",
-                f"{statistics.median(opens_s[name]) * 1000:.0f} ms",
-                f"{p95(opens_s[name]) * 1000:.0f} ms", fails[name],
-            ])  # fmt: skip
+            rows.append(
+                [
+                    name,
+                    f"{statistics.median(rates[name]):.0f}",
+                    f"{min(rates[name]):.0f}-{max(rates[name]):.0f}",
+                    f"{statistics.median(lat[name]) * 1000:.1f} ms",
+                    f"{p95(lat[name]) * 1000:.1f} ms",
+                    f"{statistics.median(opens_s[name]) * 1000:.0f} ms",
+                    f"{p95(opens_s[name]) * 1000:.0f} ms",
+                    fails[name],
+                ]
+            )
         print_table(
             f"IIIF tiles, {rounds} timed passes each after a warm-up (median of passes)",
             [
@@ -282,11 +309,15 @@ def main() -> None:
         names = list(servers)
         ratio = statistics.median(rates[names[0]]) / statistics.median(rates[names[1]])
         open_ratio = p95(opens_s[names[1]]) / p95(opens_s[names[0]])
-        print(f"\nthroughput ratio ours/iipsrv: {ratio:.2f}x (goal >= 1.0: "
-              f"{'met' if ratio >= 1.0 else 'MISSED'})")  # fmt: skip
-        print(f"first-viewport p95 (info.json + {len(viewport)} tiles): ours "
-              f"{p95(opens_s[names[0]]) * 1000:.0f} ms, iipsrv "
-              f"{p95(opens_s[names[1]]) * 1000:.0f} ms ({open_ratio:.2f}x)")  # fmt: skip
+        print(
+            f"\nthroughput ratio ours/iipsrv: {ratio:.2f}x (goal >= 1.0: "
+            f"{'met' if ratio >= 1.0 else 'MISSED'})"
+        )
+        print(
+            f"first-viewport p95 (info.json + {len(viewport)} tiles): ours "
+            f"{p95(opens_s[names[0]]) * 1000:.0f} ms, iipsrv "
+            f"{p95(opens_s[names[1]]) * 1000:.0f} ms ({open_ratio:.2f}x)"
+        )
         if any(fails.values()):
             raise SystemExit("some requests failed; the figures above are not valid")
     finally:

@@ -118,8 +118,15 @@ def bulk_items(collection, kind_model, count: int, start: int, extra) -> list[in
                 **extra(n),
             )
             objs.append(obj)
-            pages.append(Page(**{f.attname: getattr(obj, f.attname) for f in
-                                 Page._meta.concrete_fields if f.attname != "id"}))  # fmt: skip
+            pages.append(
+                Page(
+                    **{
+                        f.attname: getattr(obj, f.attname)
+                        for f in Page._meta.concrete_fields
+                        if f.attname != "id"
+                    }
+                )
+            )
         Page.objects.bulk_create(pages)
         if pages[0].pk is None:  # a backend that does not return pks
             by_path = dict(
@@ -180,7 +187,7 @@ def fill(collections, size: int, done: int, shared_original) -> None:
                 content_type="image/webp",
                 width=w,
                 height=h,
-            )  # fmt: skip
+            )
             for a in assets
             for name, w, h in (("thumb", 400, 300), ("web-webp", 1200, 900))
         ],
@@ -220,11 +227,13 @@ def rich_item(collections, n_related: int, shared_original, tag: str):
     page.motifs = [motif]
     collections["embroidery"].add_child(instance=page)
     for i in range(n_related):
-        a = MediaAsset.objects.create(item=page, original=shared_original, status="ready",
-                                      position=i)  # fmt: skip
+        a = MediaAsset.objects.create(
+            item=page, original=shared_original, status="ready", position=i
+        )
         for name in ("thumb", "web-webp", "web-jpeg"):
-            Derivative.objects.create(asset=a, name=name, file=f"d/{name}", content_type="x",
-                                      width=1200, height=900)  # fmt: skip
+            Derivative.objects.create(
+                asset=a, name=name, file=f"d/{name}", content_type="x", width=1200, height=900
+            )
         TranscriptCue.objects.create(item=page, start=i, end=i + 1, text_en=f"line {i}")
         other = EmbroideryPatternPage(
             title=f"邻 {tag} {i}",
@@ -314,8 +323,17 @@ def run(args) -> None:
         coll_urls = []
         for _ in range(args.requests // 2):
             c = rng.choice(["embroidery", "dialects", "folk-music"])
-            q = rng.choice(["", "?page=2", "?page=40", "?motif=butterfly", "?village=paimo",
-                            "?period=1980-1999", "?motif=dragon&page=3"])  # fmt: skip
+            q = rng.choice(
+                [
+                    "",
+                    "?page=2",
+                    "?page=40",
+                    "?motif=butterfly",
+                    "?village=paimo",
+                    "?period=1980-1999",
+                    "?motif=dragon&page=3",
+                ]
+            )
             if c != "embroidery" and "motif" in q:
                 q = ""
             coll_urls.append(f"/{c}/{q}")
@@ -345,14 +363,18 @@ def run(args) -> None:
         ):
             print(f"  {label} median {median:6.1f} ms   p95 {p95:6.1f} ms")
         for kind, (total, worst_ms, sql) in db_ms.items():
-            print(f"  {kind} page: {total:.1f} ms in the database per page; costliest query "
-                  f"{worst_ms:.1f} ms: {sql}")  # fmt: skip
+            print(
+                f"  {kind} page: {total:.1f} ms in the database per page; costliest query "
+                f"{worst_ms:.1f} ms: {sql}"
+            )
     if len(results) > 1:
         small, large = min(results), max(results)
-        print(f"\nratio {large} / {small} items (p95): item "
-              f"{results[large][0][1] / results[small][0][1]:.2f}x, collection "
-              f"{results[large][1][1] / results[small][1][1]:.2f}x; cached / uncached item "
-              f"median at {large}: {results[large][2][0] / results[large][0][0]:.3f}x")  # fmt: skip
+        print(
+            f"\nratio {large} / {small} items (p95): item "
+            f"{results[large][0][1] / results[small][0][1]:.2f}x, collection "
+            f"{results[large][1][1] / results[small][1][1]:.2f}x; cached / uncached item "
+            f"median at {large}: {results[large][2][0] / results[large][0][0]:.3f}x"
+        )
 
     # treebeard's find_problems() walks every node in Python (minutes at 100k); check what
     # the bulk insert could get wrong instead: each collection's numchild against its

@@ -43,10 +43,12 @@ TIMEOUT = 1800
 
 def worker_cmd(project: Project, backend: str) -> list[str]:
     if backend == "rq":
-        return project.manage_cmd("rqworker", "default", "media", "--burst",
-                                  "--job-class", "django_tasks_rq.Job")  # fmt: skip
-    return project.manage_cmd("db_worker", "--queue-name", "default,media", "--batch",
-                              "--no-reload")  # fmt: skip
+        return project.manage_cmd(
+            "rqworker", "default", "media", "--burst", "--job-class", "django_tasks_rq.Job"
+        )
+    return project.manage_cmd(
+        "db_worker", "--queue-name", "default,media", "--batch", "--no-reload"
+    )
 
 
 def counts(db: Path) -> dict[str, int]:
@@ -66,8 +68,9 @@ def flush_redis(url: str) -> None:
     redis.Redis.from_url(url).flushdb()
 
 
-def one_run(base: Project, backend: str, images: list[Path], label: str,
-            redis_url: str | None) -> dict:  # fmt: skip
+def one_run(
+    base: Project, backend: str, images: list[Path], label: str, redis_url: str | None
+) -> dict:
     extra = {"MHA_TASKS_BACKEND": backend}
     if backend == "rq":
         extra["REDIS_URL"] = redis_url
@@ -90,7 +93,7 @@ def one_run(base: Project, backend: str, images: list[Path], label: str,
                 env=project.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-            )  # fmt: skip
+            )
             for log in logs
         ]
         done_at = None
@@ -150,10 +153,12 @@ def main() -> None:
     print(machine_note())
     redis_url = redis_url_for_bench()
     backends = ["database"] + (["rq"] if redis_url else [])
-    print(f"mode: {mode} ({n} images, {runs} run(s) per backend, "
-          f"{WORKERS} workers); backends: {', '.join(backends)}"
-          + (f" (RQ on {redis_url})" if redis_url else " (REDIS_URL not set: no RQ run)"),
-          flush=True)  # fmt: skip
+    print(
+        f"mode: {mode} ({n} images, {runs} run(s) per backend, "
+        f"{WORKERS} workers); backends: {', '.join(backends)}"
+        + (f" (RQ on {redis_url})" if redis_url else " (REDIS_URL not set: no RQ run)"),
+        flush=True,
+    )
     images = small_jpegs(n)
     base = Project.create("queue")
     results: dict[str, list[dict]] = {b: [] for b in backends}
@@ -162,9 +167,12 @@ def main() -> None:
             for backend in backends if i % 2 == 0 else list(reversed(backends)):
                 r = one_run(base, backend, images, f"queue-{backend}-{i}", redis_url)
                 results[backend].append(r)
-                print(f"  run {i + 1}/{runs} {backend}: {r['seconds']:.1f} s, "
-                      f"{r['per_min']:.0f} items/min, {r['failed']} failed "
-                      f"(ingest+queue {r['ingest']:.1f} s)", flush=True)  # fmt: skip
+                print(
+                    f"  run {i + 1}/{runs} {backend}: {r['seconds']:.1f} s, "
+                    f"{r['per_min']:.0f} items/min, {r['failed']} failed "
+                    f"(ingest+queue {r['ingest']:.1f} s)",
+                    flush=True,
+                )
     finally:
         base.cleanup()
     rows = []
@@ -174,16 +182,35 @@ def main() -> None:
         med, lo, hi = summary([r["per_min"] for r in rs])
         sec = summary([r["seconds"] for r in rs])[0]
         worker = "db_worker --batch" if backend == "database" else "rqworker --burst"
-        rows.append([f"{backend} ({WORKERS} x {worker})", len(rs), f"{med:.0f}", f"{lo:.0f}",
-                     f"{hi:.0f}", f"{sec:.1f} s", f"{med / db_med:.2f}x",
-                     sum(r["failed"] for r in rs), "reported"])  # fmt: skip
+        rows.append(
+            [
+                f"{backend} ({WORKERS} x {worker})",
+                len(rs),
+                f"{med:.0f}",
+                f"{lo:.0f}",
+                f"{hi:.0f}",
+                f"{sec:.1f} s",
+                f"{med / db_med:.2f}x",
+                sum(r["failed"] for r in rs),
+                "reported",
+            ]
+        )
     print_table(
         f"Queue: {n} 800x600 JPEGs (all image derivatives: thumb, web-webp, web-avif, web-jpeg, "
         f"pyramid, tiles), {WORKERS} workers, from worker start to all ready",
-        ["backend", "runs", "items/min median", "min", "max", "median time", "vs database",
-         "failed", "target"],
+        [
+            "backend",
+            "runs",
+            "items/min median",
+            "min",
+            "max",
+            "median time",
+            "vs database",
+            "failed",
+            "target",
+        ],
         rows,
-    )  # fmt: skip
+    )
 
 
 if __name__ == "__main__":

@@ -67,8 +67,22 @@ def part_a(project: Project, runs: int) -> None:
     asset = MediaAsset.objects.select_related("original").get(item_id=record["item"])
     width, height = asset.original.probe["width"], asset.original.probe["height"]
     warm(src)
-    peer_cmd = ["vips", "dzsave", str(src), "OUT.zip", "--layout", "iiif3", "--container", "zip",
-                "--tile-size", "512", "--overlap", "0", "--suffix", TILE_SUFFIX]  # fmt: skip
+    peer_cmd = [
+        "vips",
+        "dzsave",
+        str(src),
+        "OUT.zip",
+        "--layout",
+        "iiif3",
+        "--container",
+        "zip",
+        "--tile-size",
+        "512",
+        "--overlap",
+        "0",
+        "--suffix",
+        TILE_SUFFIX,
+    ]
     ours_t: list[float] = []
     peer_t: list[float] = []
     names: dict[str, set[str]] = {}
@@ -96,8 +110,10 @@ def part_a(project: Project, runs: int) -> None:
                     sizes.setdefault(who, out.stat().st_size)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
-            print(f"  run {i + 1}/{runs} {who}: {(ours_t if who == 'ours' else peer_t)[-1]:.2f} s",
-                  flush=True)  # fmt: skip
+            print(
+                f"  run {i + 1}/{runs} {who}: {(ours_t if who == 'ours' else peer_t)[-1]:.2f} s",
+                flush=True,
+            )
     ratio = summary(ours_t)[0] / summary(peer_t)[0]
     same = names["ours"] == names["vips"]
     print_table(
@@ -105,11 +121,14 @@ def part_a(project: Project, runs: int) -> None:
         f"{runs} runs each, alternated",
         ["step", "runs", "median", "min", "max", "ratio", "target", "verdict"],
         [
-            timing_row("ours: make_tiles_zip + save_derivative", ours_t,
-                       [f"{ratio:.3f}x", f"<= {TARGET_RATIO}x", verdict(ratio, TARGET_RATIO)]),
+            timing_row(
+                "ours: make_tiles_zip + save_derivative",
+                ours_t,
+                [f"{ratio:.3f}x", f"<= {TARGET_RATIO}x", verdict(ratio, TARGET_RATIO)],
+            ),
             timing_row("peer: vips dzsave (CLI) alone", peer_t, ["1.000x", "", ""]),
         ],
-    )  # fmt: skip
+    )
     diff = (names["ours"] ^ names["vips"]) if not same else set()
     print(
         f"tile names: ours {len(names['ours'])}, vips {len(names['vips'])} -> "
@@ -120,8 +139,9 @@ def part_a(project: Project, runs: int) -> None:
 
 
 def ingest_json(project: Project, path: Path, *, wait: bool) -> dict:
-    args = ["ingest", str(path), "--collection", "embroidery", "--json"] + (["--wait"] if wait
-                                                                            else [])  # fmt: skip
+    args = ["ingest", str(path), "--collection", "embroidery", "--json"] + (
+        ["--wait"] if wait else []
+    )
     result = project.manage(*args)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -139,15 +159,33 @@ def part_b(project: Project, force_steps: bool) -> None:
         f"(b) peak memory ingesting a 400 MP JPEG ({src.name}, {src.stat().st_size / 2**20:.0f} "
         "MiB), 1 run",
         ["command", "status", "max RSS", "target", "verdict", "wall"],
-        [["manage.py ingest --wait --json", status, f"{rss:.0f} MiB", f"<= {TARGET_RSS_MIB} MiB",
-          "met" if rss <= TARGET_RSS_MIB else "MISSED", f"{wall:.1f} s"]],
-    )  # fmt: skip
+        [
+            [
+                "manage.py ingest --wait --json",
+                status,
+                f"{rss:.0f} MiB",
+                f"<= {TARGET_RSS_MIB} MiB",
+                "met" if rss <= TARGET_RSS_MIB else "MISSED",
+                f"{wall:.1f} s",
+            ]
+        ],
+    )
     if rss > TARGET_RSS_MIB or force_steps:
         rows = []
         for step in STEPS:
             work = Path(tempfile.mkdtemp(dir=project.tmp))
-            cmd = [str(PYTHON), __file__, "--step", step, "--src", str(src), "--out", str(work),
-                   "--var", str(project.var)]  # fmt: skip
+            cmd = [
+                str(PYTHON),
+                __file__,
+                "--step",
+                step,
+                "--src",
+                str(src),
+                "--out",
+                str(work),
+                "--var",
+                str(project.var),
+            ]
             s_rss, s_wall, res = rss_and_wall(cmd, cwd=REPO, env=project.env)
             shutil.rmtree(work, ignore_errors=True)
             ok = "ok" if res.returncode == 0 else f"failed: {res.stderr.strip()[-200:]}"

@@ -38,16 +38,36 @@ PAGE_TYPES = {
     "music": MusicPiecePage,
 }
 COMMON = [
-    "title_en", "title_hmn", "description_zh", "description_en", "description_hmn",
-    "date_text_zh", "date_text_en", "year_from", "year_to", "source", "rights_holder",
-    "attribution_zh", "attribution_en",
-]  # fmt: skip
+    "title_en",
+    "title_hmn",
+    "description_zh",
+    "description_en",
+    "description_hmn",
+    "date_text_zh",
+    "date_text_en",
+    "year_from",
+    "year_to",
+    "source",
+    "rights_holder",
+    "attribution_zh",
+    "attribution_en",
+]
 KIND_FIELDS = {
-    "embroidery": ["placement_zh", "placement_en", "colours_zh", "colours_en", "width_cm",
-                   "height_cm", "meaning_zh", "meaning_en", "story_zh", "story_en"],
+    "embroidery": [
+        "placement_zh",
+        "placement_en",
+        "colours_zh",
+        "colours_en",
+        "width_cm",
+        "height_cm",
+        "meaning_zh",
+        "meaning_en",
+        "story_zh",
+        "story_en",
+    ],
     "recording": ["topic_zh", "topic_en"],
     "music": ["lyrics_zh", "lyrics_en"],
-}  # fmt: skip
+}
 
 
 def _date(value) -> datetime.date | None:
@@ -125,13 +145,19 @@ def build_item(entry: dict, collection: CollectionPage) -> ItemPage:
         page.people.add(
             ItemPerson(
                 person=Person.objects.get(slug=credit["person"]), role=credit["role"], sort_order=n
-            )  # fmt: skip
+            )
         )
     for n, cue in enumerate(entry.get("transcript") or []):
         page.cues.add(
-            TranscriptCue(start=cue["start"], end=cue["end"], text_hmn=cue.get("hmn", ""),
-                          text_zh=cue.get("zh", ""), text_en=cue.get("en", ""), sort_order=n)
-        )  # fmt: skip
+            TranscriptCue(
+                start=cue["start"],
+                end=cue["end"],
+                text_hmn=cue.get("hmn", ""),
+                text_zh=cue.get("zh", ""),
+                text_en=cue.get("en", ""),
+                sort_order=n,
+            )
+        )
     if kind == "embroidery":
         page.motifs = _terms(vocab.Motif, entry.get("motifs"))
         page.techniques = _terms(vocab.Technique, entry.get("techniques"))
@@ -187,13 +213,22 @@ def make_media(page: ItemPage, entry: dict, cache: Path, progress: Callable[[str
             make = partial(media.speech, text=spec["text"], voice=spec.get("voice", "cmn"))
         elif kind == "music":
             path = cache / f"{stem}.flac"
-            make = partial(media.music, style=spec.get("style", "lusheng"),
-                           seconds=float(spec.get("seconds", 12)), seed=seed)  # fmt: skip
+            make = partial(
+                media.music,
+                style=spec.get("style", "lusheng"),
+                seconds=float(spec.get("seconds", 12)),
+                seed=seed,
+            )
         elif kind == "video":
             path = cache / f"{stem}.mp4"
             still = cache / f"{stem}-still.jpg"
-            make = partial(_pan_over_drum, still=still, n=n, audio=made.get("music"),
-                           seconds=float(spec.get("seconds", 6)))  # fmt: skip
+            make = partial(
+                _pan_over_drum,
+                still=still,
+                n=n,
+                audio=made.get("music"),
+                seconds=float(spec.get("seconds", 6)),
+            )
         else:
             raise DataError(f"{entry['identifier']}: unknown media kind {kind!r}")
         if not path.exists():

@@ -71,12 +71,20 @@ def probe_image(path: Path, *, max_pixels: int = MAX_PIXELS) -> dict:
 
 def probe_av(path: Path, sniffed: Sniffed, *, max_duration: float = MAX_DURATION) -> dict:
     cmd = [
-        "ffprobe", "-v", "error", "-hide_banner",
-        "-protocol_whitelist", "file",
-        "-f", sniffed.format,
-        "-print_format", "json", "-show_format", "-show_streams",
+        "ffprobe",
+        "-v",
+        "error",
+        "-hide_banner",
+        "-protocol_whitelist",
+        "file",
+        "-f",
+        sniffed.format,
+        "-print_format",
+        "json",
+        "-show_format",
+        "-show_streams",
         str(path),
-    ]  # fmt: skip
+    ]
     result = subprocess.run(cmd, capture_output=True, timeout=120, check=False)
     if result.returncode != 0:
         err = result.stderr.decode("utf-8", "replace").strip().splitlines()

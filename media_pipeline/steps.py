@@ -238,11 +238,16 @@ def video_derivatives(
         run(
             compile_outputs(
                 ffmpeg.output(
-                    video, original["a?"], str(out), pix_fmt="yuv420p", movflags="+faststart",
-                    **spec.options, **STRIP,
+                    video,
+                    original["a?"],
+                    str(out),
+                    pix_fmt="yuv420p",
+                    movflags="+faststart",
+                    **spec.options,
+                    **STRIP,
                 )
             )
-        )  # fmt: skip
+        )
         yield Made(spec.name, out, spec.content_type)
         progress(10 + 50 * (n + 1) // len(VIDEO_SPECS))
     poster = workdir / "poster.jpg"

@@ -21,9 +21,15 @@ def make_tiles_zip(src: Path | str, out_zip: Path | str, *, tile_size: int = TIL
     image = pyvips.Image.new_from_file(str(src), access="sequential")
     image = _srgb(image.autorot())
     image.dzsave(
-        str(out_zip), layout="iiif3", container="zip", tile_size=tile_size, overlap=0,
-        suffix=TILE_SUFFIX, id="https://iiif.invalid", compression=0,
-    )  # fmt: skip
+        str(out_zip),
+        layout="iiif3",
+        container="zip",
+        tile_size=tile_size,
+        overlap=0,
+        suffix=TILE_SUFFIX,
+        id="https://iiif.invalid",
+        compression=0,
+    )
     return out_zip
 
 
@@ -32,9 +38,16 @@ def make_pyramid(src: Path | str, out_tif: Path | str, *, tile_size: int = 256) 
     image = pyvips.Image.new_from_file(str(src), access="sequential")
     image = _srgb(image.autorot())
     image.tiffsave(
-        str(out_tif), tile=True, tile_width=tile_size, tile_height=tile_size, pyramid=True,
-        compression="jpeg", Q=88, strip=True, bigtiff=image.width * image.height > 200_000_000,
-    )  # fmt: skip
+        str(out_tif),
+        tile=True,
+        tile_width=tile_size,
+        tile_height=tile_size,
+        pyramid=True,
+        compression="jpeg",
+        Q=88,
+        strip=True,
+        bigtiff=image.width * image.height > 200_000_000,
+    )
     return Path(out_tif)
 
 

@@ -106,8 +106,10 @@ def group_alive(pgid: int) -> bool:
 
 def stop_group(pgid: int, sig: signal.Signals, name: str, leader_only: bool = True) -> None:
     """Signal the leader (or the whole group); SIGKILL the group if it outlives 60 s."""
-    for kill, signum, grace in ((os.kill if leader_only else os.killpg, sig, 60),
-                                (os.killpg, signal.SIGKILL, 10)):  # fmt: skip
+    for kill, signum, grace in (
+        (os.kill if leader_only else os.killpg, sig, 60),
+        (os.killpg, signal.SIGKILL, 10),
+    ):
         with contextlib.suppress(ProcessLookupError):
             kill(pgid, signum)
         deadline = time.monotonic() + grace
@@ -274,9 +276,15 @@ class Service:
             out.write(f"\n--- {time.strftime('%F %T')} {shlex.join(command)}\n")
             out.flush()
             proc = subprocess.Popen(
-                command, cwd=self.dir, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                stderr=subprocess.STDOUT, start_new_session=True, **self.as_user(),
-            )  # fmt: skip
+                command,
+                cwd=self.dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                **self.as_user(),
+            )
         self.pidfile.write_text(f"{proc.pid} {proc_stat(proc.pid)[2]}\n")
         log(f"{self.name}: started (pid {proc.pid}, log {self.logfile})")
 
@@ -316,8 +324,19 @@ def ensure_user(user: str) -> None:
         pwd.getpwnam(user)
     except KeyError:
         log(f"creating system user {user} (the search engines refuse to run as root)")
-        run(["useradd", "--system", "--user-group", "--no-create-home",
-             "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", user])  # fmt: skip
+        run(
+            [
+                "useradd",
+                "--system",
+                "--user-group",
+                "--no-create-home",
+                "--home-dir",
+                "/nonexistent",
+                "--shell",
+                "/usr/sbin/nologin",
+                user,
+            ]
+        )
 
 
 def find_java(minimum: int, name: str) -> str:
@@ -348,8 +367,18 @@ def maven(coordinates: str) -> Path:
     log(f"downloading {coordinates} from Maven Central")
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".mvn.") as tmp:
         # Run outside any project, so that mvn uses its standalone pom.
-        run(["mvn", "-B", "-q", "-Dstyle.color=never", "dependency:copy",
-             f"-Dartifact={coordinates}", f"-DoutputDirectory={tmp}"], cwd=tmp)  # fmt: skip
+        run(
+            [
+                "mvn",
+                "-B",
+                "-q",
+                "-Dstyle.color=never",
+                "dependency:copy",
+                f"-Dartifact={coordinates}",
+                f"-DoutputDirectory={tmp}",
+            ],
+            cwd=tmp,
+        )
         (Path(tmp) / target.name).replace(target)
     return target
 

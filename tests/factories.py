@@ -34,9 +34,11 @@ def site_tree() -> tuple[HomePage, dict[str, CollectionPage]]:
 def person(consent: str | None = "public_web", withdrawn: bool = False, **kw) -> Person:
     n = next(_seq)
     p = Person.objects.create(
-        slug=kw.pop("slug", f"person-{n}"), name_zh=kw.pop("name_zh", f"歌师{n}"),
-        name_en=kw.pop("name_en", f"Singer {n}"), **kw,
-    )  # fmt: skip
+        slug=kw.pop("slug", f"person-{n}"),
+        name_zh=kw.pop("name_zh", f"歌师{n}"),
+        name_en=kw.pop("name_en", f"Singer {n}"),
+        **kw,
+    )
     if consent:
         ConsentRecord.objects.create(
             person=p,
@@ -48,8 +50,14 @@ def person(consent: str | None = "public_web", withdrawn: bool = False, **kw) ->
     return p
 
 
-def recording(parent: CollectionPage, *, speaker: Person | None = None, live: bool = True,
-              access: str = "public", **kw) -> RecordingPage:  # fmt: skip
+def recording(
+    parent: CollectionPage,
+    *,
+    speaker: Person | None = None,
+    live: bool = True,
+    access: str = "public",
+    **kw,
+) -> RecordingPage:
     n = next(_seq)
     page = RecordingPage(
         title=kw.pop("title", f"录音{n}"),

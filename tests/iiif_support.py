@@ -21,8 +21,9 @@ from tests import factories
 
 
 def add_media(item, path: Path, *, access_level: str | None = None, **kw) -> MediaAsset:
-    result = ingest(path, item=item, filename=path.name, access_level=access_level,
-                    enqueue=False, **kw)  # fmt: skip
+    result = ingest(
+        path, item=item, filename=path.name, access_level=access_level, enqueue=False, **kw
+    )
     process_asset.call(result.asset.pk)
     asset = MediaAsset.objects.get(pk=result.asset.pk)
     assert asset.status == "ready", asset.error
@@ -60,16 +61,24 @@ def media_archive(tmp_path: Path) -> dict:
     pattern, image = image_item(tmp_path, collections)
     speaker = factories.person(name_zh="杨老", name_en="Grandfather Yang")
     recording = factories.recording(
-        collections["dialects"], speaker=speaker, title="古歌", title_en="Ancient song",
+        collections["dialects"],
+        speaker=speaker,
+        title="古歌",
+        title_en="Ancient song",
         identifier="MHA-DIA-T001",
-    )  # fmt: skip
+    )
     for n, (hmn, zh, en) in enumerate(
         [("Hxak Lul", "古歌 <一>", "The ancient song & more"), ("Ghet Lok", "老人", "")]
     ):
         TranscriptCue.objects.create(
-            item=recording, start=Decimal(n), end=Decimal(n) + Decimal("0.9"), sort_order=n,
-            text_hmn=hmn, text_zh=zh, text_en=en,
-        )  # fmt: skip
+            item=recording,
+            start=Decimal(n),
+            end=Decimal(n) + Decimal("0.9"),
+            sort_order=n,
+            text_hmn=hmn,
+            text_zh=zh,
+            text_en=en,
+        )
     performer = factories.person(name_zh="芦笙队", name_en="Lusheng troupe")
     music = MusicPiecePage(
         title="芦笙舞",

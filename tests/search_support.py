@@ -113,7 +113,7 @@ def corpus() -> dict:
             "Secret tiger vexholm butterfly",
             [tiger, butterfly],
             year_from=1850,
-        ),  # fmt: skip
+        ),
         "draft": pattern("public", "草稿 蝴蝶", "Draft panel draftonly butterfly", [butterfly]),
     }
     items["draft"].live = False

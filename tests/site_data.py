@@ -25,8 +25,17 @@ def attach(item, path: Path, **kw):
     return result.asset
 
 
-def pattern(parent, *, identifier, access="public", live=True, motif="butterfly", place=None,
-            artisan=None, **kw) -> EmbroideryPatternPage:  # fmt: skip
+def pattern(
+    parent,
+    *,
+    identifier,
+    access="public",
+    live=True,
+    motif="butterfly",
+    place=None,
+    artisan=None,
+    **kw,
+) -> EmbroideryPatternPage:
     page = EmbroideryPatternPage(
         title=kw.pop("title", f"绣片 {identifier}"),
         title_en=kw.pop("title_en", f"Sleeve panel {identifier}"),
@@ -71,8 +80,13 @@ def build(tmp_path: Path, media: bool = True) -> dict:
     )
     main.techniques = [Technique.objects.get(slug="split-thread")]
     main.save()
-    related = pattern(emb, identifier="MHA-EMB-9002", title_en="Butterfly apron",
-                      place=other_village, year_from=2005)  # fmt: skip
+    related = pattern(
+        emb,
+        identifier="MHA-EMB-9002",
+        title_en="Butterfly apron",
+        place=other_village,
+        year_from=2005,
+    )
     hidden = {
         level: pattern(
             emb,
@@ -80,13 +94,20 @@ def build(tmp_path: Path, media: bool = True) -> dict:
             access=level,
             title_en=f"Hidden {level} butterfly",
             place=village,
-        )  # fmt: skip
+        )
         for n, level in enumerate(("registered", "community", "restricted"))
     }
-    hidden["draft"] = pattern(emb, identifier="MHA-EMB-9399", live=False,
-                              title_en="Hidden draft butterfly")  # fmt: skip
-    other = pattern(emb, identifier="MHA-EMB-9003", motif="dragon", title_en="Dragon collar",
-                    place=other_village, year_from=1930)  # fmt: skip
+    hidden["draft"] = pattern(
+        emb, identifier="MHA-EMB-9399", live=False, title_en="Hidden draft butterfly"
+    )
+    other = pattern(
+        emb,
+        identifier="MHA-EMB-9003",
+        motif="dragon",
+        title_en="Dragon collar",
+        place=other_village,
+        year_from=1930,
+    )
     speaker = factories.person(name_zh="杨老人", name_en="Old Yang")
     rec = factories.recording(
         collections["dialects"],
@@ -98,11 +119,16 @@ def build(tmp_path: Path, media: bool = True) -> dict:
         place=village,
     )
     for n, (zh, en, hmn) in enumerate(
-        [("你好", "Hello", "Nongx hxat"), ("我们唱歌", "We sing", "Dail hxak"),
-         ("去田里", "To the fields", "Mongl lix"), ("回家了", "Home again", "Lol zaid")]
-    ):  # fmt: skip
-        TranscriptCue.objects.create(item=rec, start=n * 3, end=n * 3 + 3, text_zh=zh,
-                                     text_en=en, text_hmn=hmn, sort_order=n)  # fmt: skip
+        [
+            ("你好", "Hello", "Nongx hxat"),
+            ("我们唱歌", "We sing", "Dail hxak"),
+            ("去田里", "To the fields", "Mongl lix"),
+            ("回家了", "Home again", "Lol zaid"),
+        ]
+    ):
+        TranscriptCue.objects.create(
+            item=rec, start=n * 3, end=n * 3 + 3, text_zh=zh, text_en=en, text_hmn=hmn, sort_order=n
+        )
     data = {
         "home": home,
         "collections": collections,

@@ -25,7 +25,7 @@ def tree():
             community=community,
             title=f"{level}-录音",
             title_en=f"{level} recording",
-        )  # fmt: skip
+        )
         for level in ("public", "registered", "community", "restricted")
     }
     return {"items": items, "community": community}

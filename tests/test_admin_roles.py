@@ -50,18 +50,26 @@ def _english(user):
 
 def _asset(item, level="public"):
     original = Original.objects.create(
-        sha256=uuid.uuid4().hex * 2, file="originals/x.jpg", size=1,
-        original_filename="x.jpg", content_type="image/jpeg", kind="image",
-    )  # fmt: skip
-    return MediaAsset.objects.create(item=item, original=original, access_level=level,
-                                     status="ready")  # fmt: skip
+        sha256=uuid.uuid4().hex * 2,
+        file="originals/x.jpg",
+        size=1,
+        original_filename="x.jpg",
+        content_type="image/jpeg",
+        kind="image",
+    )
+    return MediaAsset.objects.create(
+        item=item, original=original, access_level=level, status="ready"
+    )
 
 
 def _asset_post(asset, **changes):
     data = {
-        "item": asset.item_id, "caption_zh": asset.caption_zh, "caption_en": asset.caption_en,
-        "access_level": asset.access_level, "position": asset.position,
-    }  # fmt: skip
+        "item": asset.item_id,
+        "caption_zh": asset.caption_zh,
+        "caption_en": asset.caption_en,
+        "access_level": asset.access_level,
+        "position": asset.position,
+    }
     data.update(changes)
     return data
 
@@ -180,13 +188,21 @@ def test_the_person_form_has_no_consent_formset(client, curator, contributor):
     # A crafted post with the old inline's fields changes nothing.
     client.force_login(contributor)
     data = {
-        "slug": person.slug, "kind": "individual", "name_zh": person.name_zh,
-        "name_en": person.name_en, "consents-TOTAL_FORMS": "1", "consents-INITIAL_FORMS": "1",
-        "consents-MIN_NUM_FORMS": "0", "consents-MAX_NUM_FORMS": "1000",
-        "consents-0-id": consent.pk, "consents-0-scope": "public_web",
-        "consents-0-granted_on": "2024-05-01", "consents-0-withdrawn_on": "",
-        "consents-0-recorded_by": "x", "consents-0-ORDER": "1",
-    }  # fmt: skip
+        "slug": person.slug,
+        "kind": "individual",
+        "name_zh": person.name_zh,
+        "name_en": person.name_en,
+        "consents-TOTAL_FORMS": "1",
+        "consents-INITIAL_FORMS": "1",
+        "consents-MIN_NUM_FORMS": "0",
+        "consents-MAX_NUM_FORMS": "1000",
+        "consents-0-id": consent.pk,
+        "consents-0-scope": "public_web",
+        "consents-0-granted_on": "2024-05-01",
+        "consents-0-withdrawn_on": "",
+        "consents-0-recorded_by": "x",
+        "consents-0-ORDER": "1",
+    }
     client.post(reverse("wagtailsnippets_people_person:edit", args=[person.pk]), data)
     consent.refresh_from_db()
     assert consent.withdrawn_on == datetime.date(2024, 6, 1)
@@ -208,9 +224,14 @@ def test_a_curator_records_a_new_consent_and_is_named_as_entering_it(client, cur
     client.force_login(curator)
     response = client.post(
         reverse("wagtailsnippets_people_consentrecord:add"),
-        {"person": person.pk, "scope": "education", "granted_on": "2025-01-02",
-         "recorded_by": "fieldworker", "note": ""},
-    )  # fmt: skip
+        {
+            "person": person.pk,
+            "scope": "education",
+            "granted_on": "2025-01-02",
+            "recorded_by": "fieldworker",
+            "note": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     consent = person.consents.get()
     assert consent.recorded_by_user == curator and consent.withdrawn_on is None
@@ -282,8 +303,9 @@ def test_contributors_and_teachers_see_no_consent(client, role):
     user = _english(factories.user(groups=(role,), is_staff=True))
     client.force_login(user)
     assert client.get(reverse("wagtailsnippets_people_consentrecord:list")).status_code in (
-        302, 403,
-    )  # fmt: skip
+        302,
+        403,
+    )
     consent = person.consents.get()
     assert client.get(_withdraw_url(consent)).status_code in (302, 403)
     assert not user.has_perm("people.view_consentrecord")
@@ -356,8 +378,12 @@ def test_a_contributor_explores_visible_pages_and_their_own_drafts(
 def test_a_contributor_cannot_open_or_preview_a_restricted_page(client, contributor, levels):
     client.force_login(contributor)
     page = levels["restricted"]
-    for name in ("wagtailadmin_pages:edit", "wagtailadmin_pages:view_draft",
-                 "wagtailadmin_pages:history", "wagtailadmin_pages:preview_on_edit"):  # fmt: skip
+    for name in (
+        "wagtailadmin_pages:edit",
+        "wagtailadmin_pages:view_draft",
+        "wagtailadmin_pages:history",
+        "wagtailadmin_pages:preview_on_edit",
+    ):
         assert client.get(reverse(name, args=[page.pk])).status_code == 404, name
     public = reverse("wagtailadmin_pages:edit", args=[levels["public"].pk])
     assert client.get(public).status_code == 200

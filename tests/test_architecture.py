@@ -97,9 +97,8 @@ def test_core_is_the_floor(graph):
         f"{m} -> {imported}"
         for m in core
         for imported in graph.find_modules_directly_imported_by(m)
-        if imported.split(".")[0] in PROJECT and imported not in core
-        and imported != "archive"
-    )  # fmt: skip
+        if imported.split(".")[0] in PROJECT and imported not in core and imported != "archive"
+    )
     assert not upward, "archive.core imports upward:\n" + "\n".join(upward)
 
 

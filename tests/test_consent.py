@@ -55,16 +55,31 @@ def test_a_community_recording_needs_no_public_consent(dialects):
 
 def _admin_post_data(page, speaker, **extra):
     data = {
-        "title": page.title, "title_en": page.title_en, "title_hmn": "", "slug": page.slug,
-        "identifier": page.identifier, "access_level": "public", "licence": "cc-by-nc-4.0",
-        "people-TOTAL_FORMS": "1", "people-INITIAL_FORMS": "0", "people-MIN_NUM_FORMS": "0",
-        "people-MAX_NUM_FORMS": "1000", "people-0-person": str(speaker.pk),
-        "people-0-role": "speaker", "people-0-ORDER": "1", "people-0-id": "",
-        "people-0-DELETE": "", "cues-TOTAL_FORMS": "0", "cues-INITIAL_FORMS": "0",
-        "cues-MIN_NUM_FORMS": "0", "cues-MAX_NUM_FORMS": "1000",
-        "comments-TOTAL_FORMS": "0", "comments-INITIAL_FORMS": "0",
-        "comments-MIN_NUM_FORMS": "0", "comments-MAX_NUM_FORMS": "1000",
-    }  # fmt: skip
+        "title": page.title,
+        "title_en": page.title_en,
+        "title_hmn": "",
+        "slug": page.slug,
+        "identifier": page.identifier,
+        "access_level": "public",
+        "licence": "cc-by-nc-4.0",
+        "people-TOTAL_FORMS": "1",
+        "people-INITIAL_FORMS": "0",
+        "people-MIN_NUM_FORMS": "0",
+        "people-MAX_NUM_FORMS": "1000",
+        "people-0-person": str(speaker.pk),
+        "people-0-role": "speaker",
+        "people-0-ORDER": "1",
+        "people-0-id": "",
+        "people-0-DELETE": "",
+        "cues-TOTAL_FORMS": "0",
+        "cues-INITIAL_FORMS": "0",
+        "cues-MIN_NUM_FORMS": "0",
+        "cues-MAX_NUM_FORMS": "1000",
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0",
+        "comments-MAX_NUM_FORMS": "1000",
+    }
     data.update(extra)
     return data
 

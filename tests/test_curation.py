@@ -83,8 +83,11 @@ def test_load_collections_twice_creates_each_collection_once():
 @pytest.mark.parametrize("model", ["embroiderypatternpage", "recordingpage", "musicpiecepage"])
 def test_a_curator_can_open_the_create_form_of_each_item_type(client, model):
     _, collections = factories.site_tree()
-    parent = {"embroiderypatternpage": "embroidery", "recordingpage": "dialects",
-              "musicpiecepage": "folk-music"}[model]  # fmt: skip
+    parent = {
+        "embroiderypatternpage": "embroidery",
+        "recordingpage": "dialects",
+        "musicpiecepage": "folk-music",
+    }[model]
     client.force_login(factories.user(groups=("Curators",), is_staff=True))
     url = reverse("wagtailadmin_pages:add", args=["items", model, collections[parent].pk])
     response = client.get(url)
@@ -110,17 +113,32 @@ def test_a_curator_records_consent_on_a_person_in_the_admin(client):
     from archive.people.models import Person
 
     client.force_login(factories.user(groups=("Curators",), is_staff=True))
-    response = client.post(reverse("wagtailsnippets_people_person:add"), {
-        "slug": "long-meiying", "kind": "individual", "name_zh": "龙美英",
-        "name_en": "Long Meiying", "name_hmn": "", "birth_year": "1958", "bio_zh": "",
-        "bio_en": "",
-    })  # fmt: skip
+    response = client.post(
+        reverse("wagtailsnippets_people_person:add"),
+        {
+            "slug": "long-meiying",
+            "kind": "individual",
+            "name_zh": "龙美英",
+            "name_en": "Long Meiying",
+            "name_hmn": "",
+            "birth_year": "1958",
+            "bio_zh": "",
+            "bio_en": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     person = Person.objects.get(slug="long-meiying")
-    response = client.post(reverse("wagtailsnippets_people_consentrecord:add"), {
-        "person": person.pk, "scope": "public_web", "granted_on": "2024-04-02",
-        "recorded_by": "Yang Li", "note": "", "item": "",
-    })  # fmt: skip
+    response = client.post(
+        reverse("wagtailsnippets_people_consentrecord:add"),
+        {
+            "person": person.pk,
+            "scope": "public_web",
+            "granted_on": "2024-04-02",
+            "recorded_by": "Yang Li",
+            "note": "",
+            "item": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert person.has_consent("public_web")
     consent = person.consents.get()

@@ -45,9 +45,10 @@ def archive(django_db_setup, django_db_blocker, media_root, tmp_path_factory):
     ):
         data = media_archive(tmp_path_factory.mktemp("iiif-src"))
         data["restricted_image"] = add_media(
-            data["pattern"], make.card(media_root / "secret.jpg", 600, 400),
+            data["pattern"],
+            make.card(media_root / "secret.jpg", 600, 400),
             access_level="restricted",
-        )  # fmt: skip
+        )
         yield data
         transaction.set_rollback(True)
 
@@ -244,9 +245,10 @@ def test_an_image_manifest_points_to_a_working_image_service(client, archive):
     doc = manifest_of(client, archive["pattern"])
     assert doc["id"] == f"http://testserver/iiif/3/item/{archive['pattern'].pk}/manifest"
     assert doc["label"] == {
-        "zh-Hans": ["蝴蝶妈妈袖片"], "en": ["Butterfly Mother sleeve panel"],
+        "zh-Hans": ["蝴蝶妈妈袖片"],
+        "en": ["Butterfly Mother sleeve panel"],
         "hmn": ["Mais Bangx Mais Liax"],
-    }  # fmt: skip
+    }
     (canvas,) = doc["items"]  # the restricted image is not listed
     assert (canvas["width"], canvas["height"]) == (1500, 1100)
     (body,) = bodies(canvas)
@@ -264,8 +266,9 @@ def test_the_manifest_carries_rights_attribution_and_links_that_work(client, arc
     doc = manifest_of(client, archive["pattern"])
     assert doc["rights"] == "http://creativecommons.org/licenses/by-nc/4.0/"
     assert doc["requiredStatement"]["value"] == {
-        "zh-Hans": ["王美英提供"], "en": ["Courtesy of Wang Meiying"],
-    }  # fmt: skip
+        "zh-Hans": ["王美英提供"],
+        "en": ["Courtesy of Wang Meiying"],
+    }
     metadata = {kv["label"]["en"][0]: kv["value"] for kv in doc["metadata"]}
     assert metadata["Identifier"] == {"none": ["MHA-EMB-T001"]}
     assert metadata["Artisan"] == {"zh-Hans": ["王美英"], "en": ["Wang Meiying"]}
@@ -321,8 +324,9 @@ def test_a_video_manifest_has_size_duration_and_a_poster(client, archive):
 
 def test_a_collection_lists_only_what_the_reader_may_see(client, archive):
     collections = archive["collections"]
-    hidden = factories.recording(collections["dialects"], access="restricted",
-                                 title_en="Secret song")  # fmt: skip
+    hidden = factories.recording(
+        collections["dialects"], access="restricted", title_en="Secret song"
+    )
     response = client.get("/iiif/3/collection/dialects")
     assert response.status_code == 200
     doc = response.json()

@@ -23,9 +23,14 @@ ROOT = Path(__file__).resolve().parent.parent
 MIRADOR = ROOT / ".cache/npm/mirador-3.4.3/package/dist/mirador.min.js"
 OSD = ROOT / "static/vendor/openseadragon/openseadragon.min.js"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = [
     pytest.mark.browser,

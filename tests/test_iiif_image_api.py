@@ -38,9 +38,19 @@ def test_regions_follow_the_specification(region, expected):
 
 @pytest.mark.parametrize(
     "region",
-    ["6000,0,10,10", "0,4000,10,10", "0,0,0,10", "pct:101,0,10,10", "1,2,3", "-1,0,5,5",
-     "pct:0,0,0,5", "full ", "../../etc", "x" * 300],
-)  # fmt: skip
+    [
+        "6000,0,10,10",
+        "0,4000,10,10",
+        "0,0,0,10",
+        "pct:101,0,10,10",
+        "1,2,3",
+        "-1,0,5,5",
+        "pct:0,0,0,5",
+        "full ",
+        "../../etc",
+        "x" * 300,
+    ],
+)
 def test_a_region_outside_the_image_or_malformed_is_a_400(region):
     assert status(parse_region, region, W, H) == 400
 
@@ -68,9 +78,21 @@ def test_sizes_follow_the_specification(size, region, expected):
 
 @pytest.mark.parametrize(
     "size",
-    ["1200,", ",800", "pct:150", "601,400", "0,", ",0", "pct:0", "max,", "!0,10", "abc",
-     "^20000,", "^pct:10000"],
-)  # fmt: skip
+    [
+        "1200,",
+        ",800",
+        "pct:150",
+        "601,400",
+        "0,",
+        ",0",
+        "pct:0",
+        "max,",
+        "!0,10",
+        "abc",
+        "^20000,",
+        "^pct:10000",
+    ],
+)
 def test_upscaling_without_caret_zero_and_oversized_sizes_are_400(size):
     assert status(parse_size, size, 600, 400) == 400
 
@@ -84,9 +106,15 @@ def test_max_area_bounds_what_one_request_can_ask():
 
 @pytest.mark.parametrize(
     "rotation, expected",
-    [("0", (False, 0)), ("90", (False, 90)), ("!0", (True, 0)), ("22.5", (False, 22.5)),
-     ("360", (False, 0)), ("!180", (True, 180))],
-)  # fmt: skip
+    [
+        ("0", (False, 0)),
+        ("90", (False, 90)),
+        ("!0", (True, 0)),
+        ("22.5", (False, 22.5)),
+        ("360", (False, 0)),
+        ("!180", (True, 180)),
+    ],
+)
 def test_rotation_and_mirroring(rotation, expected):
     assert parse_rotation(rotation) == expected
 
@@ -98,9 +126,16 @@ def test_rotation_outside_0_to_360_or_malformed_is_400(rotation):
 
 @pytest.mark.parametrize(
     "qf, code",
-    [("default.gif", 501), ("default.tif", 501), ("default.pdf", 501), ("sepia.jpg", 400),
-     ("default.exe", 400), ("default", 400), ("DEFAULT.JPG", 400)],
-)  # fmt: skip
+    [
+        ("default.gif", 501),
+        ("default.tif", 501),
+        ("default.pdf", 501),
+        ("sepia.jpg", 400),
+        ("default.exe", 400),
+        ("default", 400),
+        ("DEFAULT.JPG", 400),
+    ],
+)
 def test_unknown_quality_is_400_and_a_known_unoffered_format_is_501(qf, code):
     assert status(parse_image_request, "full", "max", "0", qf, W, H) == code
 

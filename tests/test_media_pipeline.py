@@ -128,8 +128,9 @@ def test_path_traversal_and_non_utf8_names_are_only_displayed_never_used(item, t
 
 
 def test_a_restricted_asset_file_is_a_404_for_the_public(client, item, tmp_path, ingest):
-    result = ingest(make.card(tmp_path / "p.jpg"), item=item, filename="p.jpg",
-                    access_level="restricted")  # fmt: skip
+    result = ingest(
+        make.card(tmp_path / "p.jpg"), item=item, filename="p.jpg", access_level="restricted"
+    )
     url = result.asset.url("thumb")
     assert client.get(url).status_code == 404
     curator = factories.user(groups=("Curators",))
@@ -167,8 +168,9 @@ def test_the_ingest_command_reports_each_file_as_json_and_fails_only_the_bad_one
     (folder / "notes.jpg").write_text("<html>not an image</html>")
     out = io.StringIO()
     with pytest.raises(SystemExit) as exit_:
-        call_command("ingest", str(folder), collection="embroidery", wait=True, json=True,
-                     stdout=out)  # fmt: skip
+        call_command(
+            "ingest", str(folder), collection="embroidery", wait=True, json=True, stdout=out
+        )
     assert exit_.value.code == 1
     records = {Path(r["path"]).name: r for r in map(json.loads, out.getvalue().splitlines())}
     assert records["sleeve.jpg"]["status"] == "ok" and len(records["sleeve.jpg"]["sha256"]) == 64
@@ -196,8 +198,9 @@ def test_a_file_name_that_is_not_utf8_still_gives_a_valid_json_line(tmp_path):
     os.rename(make.card(tmp_path / "plain.jpg"), os.path.join(os.fsencode(folder), name))
     out = io.BytesIO()
     stdout = io.TextIOWrapper(out, encoding="utf-8", errors="strict", write_through=True)
-    call_command("ingest", str(folder), collection="embroidery", wait=True, json=True,
-                 stdout=stdout)  # fmt: skip
+    call_command(
+        "ingest", str(folder), collection="embroidery", wait=True, json=True, stdout=stdout
+    )
     line = out.getvalue().decode("utf-8").strip()  # strict: raises on invalid UTF-8
     record = json.loads(line)
     assert record["status"] == "ok"
@@ -277,11 +280,26 @@ def test_iiif_serves_nothing_from_an_original_before_its_scrubbed_pyramid_exists
 def test_every_audio_rendition_loses_the_uploaders_tags(item, tmp_path, ingest):
     tagged = tmp_path / "tagged.mp3"
     subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "sine=duration=1.5",
-         "-metadata", "title=Secret title", "-metadata", "artist=Uploader Name",
-         "-metadata", "comment=GPS 26.5 108.1", "-y", str(tagged)],
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=1.5",
+            "-metadata",
+            "title=Secret title",
+            "-metadata",
+            "artist=Uploader Name",
+            "-metadata",
+            "comment=GPS 26.5 108.1",
+            "-y",
+            str(tagged),
+        ],
         check=True,
-    )  # fmt: skip
+    )
     result = ingest(tagged, item=item, filename="tagged.mp3")
     renditions = Derivative.objects.filter(asset=result.asset, name__in=["opus", "aac"])
     assert renditions.count() == 2
@@ -300,7 +318,7 @@ def test_every_audio_rendition_loses_the_uploaders_tags(item, tmp_path, ingest):
                 ],
                 capture_output=True,
                 check=True,
-            ).stdout  # fmt: skip
+            ).stdout
         )
         tags = {**probe["format"].get("tags", {})}
         for stream in probe["streams"]:
@@ -405,13 +423,18 @@ def test_metadata_csv_describes_items_and_a_bad_row_fails_only_its_file(tmp_path
     )
     out = io.StringIO()
     with pytest.raises(SystemExit):
-        call_command("ingest", str(folder), collection="embroidery", wait=True, json=True,
-                     stdout=out)  # fmt: skip
+        call_command(
+            "ingest", str(folder), collection="embroidery", wait=True, json=True, stdout=out
+        )
     records = {Path(r["path"]).name: r for r in map(json.loads, out.getvalue().splitlines())}
     assert records["a.jpg"]["status"] == "ok"
     item = ItemPage.objects.get(pk=records["a.jpg"]["item"])
     assert (item.title, item.title_en, item.place.slug, item.year_from) == (
-        "蝴蝶袖片", "Butterfly sleeve", "paimo", 1980)  # fmt: skip
+        "蝴蝶袖片",
+        "Butterfly sleeve",
+        "paimo",
+        1980,
+    )
     assert set(item.tags.names()) == {"wedding", "silver"}
     err = records["b.jpg"]["error"]
     assert "line 3" in err and "place 'nowhere'" in err and "year_from '19x0'" in err
@@ -468,8 +491,9 @@ def test_one_bad_file_does_not_affect_another_item(item, tmp_path, ingest):
     from archive.items.models import ItemPage
 
     good = ingest(make.card(tmp_path / "g.jpg"), item=item, filename="g.jpg")
-    other = factories.recording(ItemPage.objects.get(pk=item.pk).get_parent().specific,
-                                speaker=factories.person())  # fmt: skip
+    other = factories.recording(
+        ItemPage.objects.get(pk=item.pk).get_parent().specific, speaker=factories.person()
+    )
     bad = tmp_path / "b.wav"
     bad.write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt garbage")
     with pytest.raises(MediaError):
@@ -483,8 +507,9 @@ def test_a_collection_cover_on_a_restricted_item_is_not_shown_to_the_public(
 ):
     from archive.items.models import CollectionPage
 
-    hidden = factories.recording(item.get_parent().specific, speaker=factories.person(),
-                                 access="restricted")  # fmt: skip
+    hidden = factories.recording(
+        item.get_parent().specific, speaker=factories.person(), access="restricted"
+    )
     secret = ingest(make.card(tmp_path / "secret.jpg"), item=hidden, filename="secret.jpg")
     collection = CollectionPage.objects.get(pk=item.get_parent().pk)
     collection.cover_asset = secret.asset

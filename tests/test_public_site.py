@@ -217,8 +217,12 @@ def test_anonymous_pages_are_cached_and_publishing_refreshes_them(client, site, 
     assert client.get(url)["X-Page-Cache"] == "miss"
     assert client.get(url)["X-Page-Cache"] == "hit"
     assert client.get(url + "?motif=dragon")["X-Page-Cache"] == "miss"
-    new = site_data.pattern(site["collections"]["embroidery"], identifier="MHA-EMB-7001",
-                            title_en="Freshly published dragon", live=False)  # fmt: skip
+    new = site_data.pattern(
+        site["collections"]["embroidery"],
+        identifier="MHA-EMB-7001",
+        title_en="Freshly published dragon",
+        live=False,
+    )
     new.save_revision().publish()
     response = client.get(url)
     assert response["X-Page-Cache"] == "miss"

@@ -60,14 +60,22 @@ def world(django_db_setup, django_db_blocker, media_root, tmp_path_factory):
         for level in LEVELS:
             speaker = factories.person(consent="public_web")
             item = factories.recording(
-                collections["dialects"], speaker=speaker, access=level,
+                collections["dialects"],
+                speaker=speaker,
+                access=level,
                 community=village if level == "community" else None,
-                title=f"矩阵{level}", title_en=f"Matrix {level} song",
-            )  # fmt: skip
+                title=f"矩阵{level}",
+                title_en=f"Matrix {level} song",
+            )
             TranscriptCue.objects.create(
-                item=item, start=Decimal(0), end=Decimal(1), sort_order=0,
-                text_hmn="Hxak", text_zh=f"{level} 歌词", text_en="words",
-            )  # fmt: skip
+                item=item,
+                start=Decimal(0),
+                end=Decimal(1),
+                sort_order=0,
+                text_hmn="Hxak",
+                text_zh=f"{level} 歌词",
+                text_en="words",
+            )
             image = add_media(item, make.card(src / f"{level}.jpg", 400, 300))
             audio = add_media(item, make.tone(src / f"{level}.wav", 1.0))
             items[level] = (item, image, audio)

@@ -105,8 +105,15 @@ def test_the_consent_command_withdraws_and_lists_the_affected_items(
     item, _, other = published
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("consent", "withdraw", item.people.get().person.slug,
-                     "--scope", "public_web", "--json", stdout=out)  # fmt: skip
+        call_command(
+            "consent",
+            "withdraw",
+            item.people.get().person.slug,
+            "--scope",
+            "public_web",
+            "--json",
+            stdout=out,
+        )
     report = json.loads(out.getvalue())
     assert [i["id"] for i in report["affected_items"]] == [item.pk]
     assert report["withdrawn"][0]["scope"] == "public_web"
@@ -149,9 +156,12 @@ def test_a_consent_for_one_item_does_not_cover_another():
     first = factories.recording(collections["dialects"], speaker=person, live=False)
     second = factories.recording(collections["dialects"], speaker=person, live=False)
     ConsentRecord.objects.create(
-        person=person, scope="public_web", item=first, granted_on=timezone.localdate(),
+        person=person,
+        scope="public_web",
+        item=first,
+        granted_on=timezone.localdate(),
         recorded_by="fieldworker",
-    )  # fmt: skip
+    )
     assert person.has_consent("public_web", first)
     assert not person.has_consent("public_web", second)
 
@@ -185,8 +195,9 @@ def test_a_curators_withdraw_action_takes_the_item_down(
     client.force_login(curator)
     url = f"/admin/snippets/people/consentrecord/withdraw/{consent.pk}/"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"withdrawn_on": timezone.localdate().isoformat(),
-                                     "reason": "asked by phone"})  # fmt: skip
+        response = client.post(
+            url, {"withdrawn_on": timezone.localdate().isoformat(), "reason": "asked by phone"}
+        )
     assert response.status_code in (200, 302)
     consent.refresh_from_db()
     assert consent.withdrawn_on == timezone.localdate() and consent.withdrawal.reason

@@ -48,9 +48,14 @@ def _free_port() -> int:
 
 def _manage(env: dict, *args: str) -> str:
     result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=300, check=False,
-    )  # fmt: skip
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout.strip()
 
@@ -90,10 +95,14 @@ def _listed(base: str, data: dict) -> dict[str, bool]:
 def deployment(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(
-        DJANGO_SETTINGS_MODULE="archive.settings.dev", MHA_VAR_DIR=str(tmp_path / "var"),
-        MHA_CACHE_DIR=str(tmp_path / "cache"), MHA_PAGE_CACHE_SECONDS="300",
-        MHA_WORKER_BEAT_SECONDS="1", MHA_SEARCH_URL="", PYTHONPATH=str(ROOT),
-    )  # fmt: skip
+        DJANGO_SETTINGS_MODULE="archive.settings.dev",
+        MHA_VAR_DIR=str(tmp_path / "var"),
+        MHA_CACHE_DIR=str(tmp_path / "cache"),
+        MHA_PAGE_CACHE_SECONDS="300",
+        MHA_WORKER_BEAT_SECONDS="1",
+        MHA_SEARCH_URL="",
+        PYTHONPATH=str(ROOT),
+    )
     _manage(env, "migrate", "--no-input", "-v0")
     data = json.loads(
         _manage(env, "shell", "--no-imports", "-c", SETUP.format(tmp=str(tmp_path))).splitlines()[
@@ -103,13 +112,28 @@ def deployment(tmp_path):
     port = _free_port()
     logs = (tmp_path / "web.log").open("w")
     web = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "archive.wsgi", "--workers", "2", "--bind",
-         f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=logs, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "archive.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=logs,
+        stderr=subprocess.STDOUT,
+    )
     worker = subprocess.Popen(
-        [sys.executable, "manage.py", "worker", "--interval", "0.2"], cwd=ROOT, env=env,
-        stdout=logs, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [sys.executable, "manage.py", "worker", "--interval", "0.2"],
+        cwd=ROOT,
+        env=env,
+        stdout=logs,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:

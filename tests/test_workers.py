@@ -37,14 +37,25 @@ print(a.status, a.derivatives.count(), sorted(a.derivatives.values_list('name', 
 
 def _env(tmp_path: Path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(DJANGO_SETTINGS_MODULE="archive.settings.dev", MHA_VAR_DIR=str(tmp_path / "var"),
-               MHA_LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT), **extra)  # fmt: skip
+    env.update(
+        DJANGO_SETTINGS_MODULE="archive.settings.dev",
+        MHA_VAR_DIR=str(tmp_path / "var"),
+        MHA_LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+        **extra,
+    )
     return env
 
 
 def _manage(env: dict, *args: str, timeout: float = 300) -> str:
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=timeout)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout.strip()
 
@@ -95,9 +106,12 @@ def test_a_killed_worker_is_seen_and_the_next_worker_recovers_its_task_by_itself
     assert _manage(env, "shell", "--no-imports", "-c", HEALTH).split()[:2] == ["error", "error"]
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "worker", "--interval", "0.2"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
-    )  # fmt: skip
+    )
     try:
         deadline = time.monotonic() + 120
         while _status(env, pk)[0] != "processing":

@@ -46,19 +46,28 @@ def items_for(user) -> QuerySet:
 
 class UploadForm(forms.Form):
     item = forms.ModelChoiceField(
-        queryset=ItemPage.objects.none(), label=_("Item"),
+        queryset=ItemPage.objects.none(),
+        label=_("Item"),
         widget=AdminPageChooser(target_models=[ItemPage]),
         help_text=_("The item the files belong to."),
-    )  # fmt: skip
-    files = MultipleFileField(label=_("Files"), help_text=_(
-        "Images (JPEG, PNG, TIFF, HEIC, WebP), audio (WAV, FLAC, MP3, M4A, Ogg) or video "
-        "(MP4, MOV, MKV). Each file is checked; a bad file is refused with the reason and "
-        "does not stop the others."))  # fmt: skip
+    )
+    files = MultipleFileField(
+        label=_("Files"),
+        help_text=_(
+            "Images (JPEG, PNG, TIFF, HEIC, WebP), audio (WAV, FLAC, MP3, M4A, Ogg) or video "
+            "(MP4, MOV, MKV). Each file is checked; a bad file is refused with the reason and "
+            "does not stop the others."
+        ),
+    )
     access_level = forms.ChoiceField(
-        choices=AccessLevel.choices, initial=AccessLevel.PUBLIC, label=_("Access level"),
-        help_text=_("Seen only by those who may also see the item. A contributor's files "
-                    "on a published item are kept restricted until a curator widens them."),
-    )  # fmt: skip
+        choices=AccessLevel.choices,
+        initial=AccessLevel.PUBLIC,
+        label=_("Access level"),
+        help_text=_(
+            "Seen only by those who may also see the item. A contributor's files "
+            "on a published item are kept restricted until a curator widens them."
+        ),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,8 +95,15 @@ def upload(request):
                 name = safe_display_name(upload.name)
                 try:
                     result = ingest(upload, item=item, filename=name, access_level=level)
-                    results.append({"name": name, "ok": True, "asset": result.asset,
-                                    "stored": result.stored, "held": held})  # fmt: skip
+                    results.append(
+                        {
+                            "name": name,
+                            "ok": True,
+                            "asset": result.asset,
+                            "stored": result.stored,
+                            "held": held,
+                        }
+                    )
                 except MediaError as exc:
                     results.append({"name": name, "ok": False, "error": str(exc)})
             form = UploadForm(initial={"item": item}, user=request.user)

@@ -14,8 +14,9 @@ from archive.items.models import CollectionPage
 
 
 @transaction.atomic
-def draft_item_for(collection: CollectionPage, filename: str, media_kind: str,
-                   metadata: dict | None = None):  # fmt: skip
+def draft_item_for(
+    collection: CollectionPage, filename: str, media_kind: str, metadata: dict | None = None
+):
     """A restricted, unpublished item titled after the file, for a curator to describe.
 
     ``metadata`` (cleaned ``metadata.csv`` values) fills in what the CSV gives; the item

@@ -18,10 +18,22 @@ from archive.vocabularies.models import Place
 
 FILENAME = "metadata.csv"
 COLUMNS = {
-    "filename", "identifier", "title_zh", "title_en", "title_hmn", "description_zh",
-    "description_en", "access_level", "licence", "place", "year_from", "year_to", "tags",
-    "caption_zh", "caption_en",
-}  # fmt: skip
+    "filename",
+    "identifier",
+    "title_zh",
+    "title_en",
+    "title_hmn",
+    "description_zh",
+    "description_en",
+    "access_level",
+    "licence",
+    "place",
+    "year_from",
+    "year_to",
+    "tags",
+    "caption_zh",
+    "caption_en",
+}
 MAX_ROWS = 100_000
 
 
@@ -71,16 +83,25 @@ def read(path: Path) -> dict[str, Row]:
 
 def _validate(row: Row) -> None:
     v, c, err = row.values, row.cleaned, row.errors
-    for key in ("identifier", "title_zh", "title_en", "title_hmn", "description_zh",
-                "description_en", "caption_zh", "caption_en"):  # fmt: skip
+    for key in (
+        "identifier",
+        "title_zh",
+        "title_en",
+        "title_hmn",
+        "description_zh",
+        "description_en",
+        "caption_zh",
+        "caption_en",
+    ):
         if v.get(key):
             c[key] = v[key]
     if v.get("access_level"):
         if v["access_level"] in AccessLevel.values:
             c["access_level"] = v["access_level"]
         else:
-            err.append(f"access_level {v['access_level']!r} is not one of "
-                       f"{', '.join(AccessLevel.values)}")  # fmt: skip
+            err.append(
+                f"access_level {v['access_level']!r} is not one of {', '.join(AccessLevel.values)}"
+            )
     if v.get("licence"):
         if v["licence"] in Licence.values:
             c["licence"] = v["licence"]

@@ -19,8 +19,12 @@ from django.db import transaction
 CURATORS, CONTRIBUTORS, TEACHERS = "Curators", "Contributors", "Teachers"
 SNIPPET_APPS = ["vocabularies", "people", "assets"]
 #: Consent records and withdrawals are append-only: no group may change or delete them.
-NEVER_GRANTED = ["change_consentrecord", "delete_consentrecord", "change_consentwithdrawal",
-                 "delete_consentwithdrawal"]  # fmt: skip
+NEVER_GRANTED = [
+    "change_consentrecord",
+    "delete_consentrecord",
+    "change_consentwithdrawal",
+    "delete_consentwithdrawal",
+]
 
 
 def _perms(*codenames_by_app: tuple[str, list[str]]) -> list[Permission]:
@@ -59,26 +63,49 @@ def ensure_roles(**kwargs) -> None:
     curators.permissions.add(
         *admin_access,
         *snippet_perms,
-        *_perms(("access", ["view_restricted", "add_communitymembership",
-                            "change_communitymembership", "delete_communitymembership"])),
-        *_perms(("wagtailimages", ["add_image", "change_image", "choose_image"]),
-                ("wagtaildocs", ["add_document", "change_document", "choose_document"])),
-    )  # fmt: skip
+        *_perms(
+            (
+                "access",
+                [
+                    "view_restricted",
+                    "add_communitymembership",
+                    "change_communitymembership",
+                    "delete_communitymembership",
+                ],
+            )
+        ),
+        *_perms(
+            ("wagtailimages", ["add_image", "change_image", "choose_image"]),
+            ("wagtaildocs", ["add_document", "change_document", "choose_document"]),
+        ),
+    )
     contributors.permissions.add(
         *admin_access,
-        *[p for p in snippet_perms if p.codename.startswith(("view_", "add_", "change_"))
-          and "consent" not in p.codename],
+        *[
+            p
+            for p in snippet_perms
+            if p.codename.startswith(("view_", "add_", "change_")) and "consent" not in p.codename
+        ],
         *_perms(("wagtaildocs", ["add_document", "choose_document"])),
-    )  # fmt: skip
+    )
     teachers.permissions.add(*admin_access)
     for group in (curators, contributors, teachers):
         group.permissions.remove(*_perms(("people", NEVER_GRANTED)))
 
     for group, perms in (
-        (curators, ["add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page",
-                    "unlock_page"]),
+        (
+            curators,
+            [
+                "add_page",
+                "change_page",
+                "publish_page",
+                "bulk_delete_page",
+                "lock_page",
+                "unlock_page",
+            ],
+        ),
         (contributors, ["add_page", "change_page"]),
-    ):  # fmt: skip
+    ):
         for codename in perms:
             perm = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
             GroupPagePermission.objects.get_or_create(group=group, page=root, permission=perm)

@@ -124,8 +124,10 @@ def image_api(request, rest: str):
     if desc is None:
         return _error(404, "No such image.")
     if len(parts) == 1:
-        return _headers(HttpResponseRedirect(f"{service_id(request, desc.asset_id)}/info.json",
-                                             status=303), desc)  # fmt: skip
+        return _headers(
+            HttpResponseRedirect(f"{service_id(request, desc.asset_id)}/info.json", status=303),
+            desc,
+        )
     if len(parts) == 2:
         return _info(request, desc)
     try:

@@ -117,8 +117,14 @@ def _thumbnail(request, asset) -> list[AnnotationBody]:
     if thumb is None:
         return []
     dims = {"width": thumb.width, "height": thumb.height} if thumb.width else {}
-    return [AnnotationBody(id=_absolute(request, asset.url("thumb")), type="Image",
-                           format=thumb.content_type, **dims)]  # fmt: skip
+    return [
+        AnnotationBody(
+            id=_absolute(request, asset.url("thumb")),
+            type="Image",
+            format=thumb.content_type,
+            **dims,
+        )
+    ]
 
 
 def _painting(canvas, base: str, body) -> None:
@@ -129,7 +135,7 @@ def _painting(canvas, base: str, body) -> None:
                 Annotation(
                     id=f"{base}/painting", motivation="painting", body=body, target=canvas.id
                 )
-            ],  # fmt: skip
+            ],
         )
     ]
 
@@ -142,10 +148,13 @@ def _image_canvas(request, manifest: Manifest, asset, base: str, label) -> bool:
     canvas = manifest.make_canvas(id=base, label=label)
     canvas.set_hwd(height=desc.height, width=desc.width)
     body = AnnotationBody(
-        id=f"{service}/full/max/0/default.jpg", type="Image", format="image/jpeg",
-        height=desc.height, width=desc.width,
+        id=f"{service}/full/max/0/default.jpg",
+        type="Image",
+        format="image/jpeg",
+        height=desc.height,
+        width=desc.width,
         service=[ServiceV3(id=service, type="ImageService3", profile="level2")],
-    )  # fmt: skip
+    )
     _painting(canvas, base, body)
     canvas.thumbnail = _thumbnail(request, asset) or None
     return True
@@ -171,9 +180,15 @@ def _audio_canvas(request, manifest: Manifest, asset, base: str, label):
     _painting(canvas, base, bodies[0] if len(bodies) == 1 else Choice(items=bodies))
     waveform = asset.derivative("waveform")
     if waveform is not None:
-        canvas.thumbnail = [AnnotationBody(id=_absolute(request, asset.url("waveform")),
-                                           type="Image", format="image/png", width=1200,
-                                           height=160)]  # fmt: skip
+        canvas.thumbnail = [
+            AnnotationBody(
+                id=_absolute(request, asset.url("waveform")),
+                type="Image",
+                format="image/png",
+                width=1200,
+                height=160,
+            )
+        ]
     return canvas
 
 
@@ -204,9 +219,14 @@ def _video_canvas(request, manifest: Manifest, asset, base: str, label):
         _painting(
             placeholder,
             f"{base}/placeholder",
-            AnnotationBody(id=_absolute(request, asset.url("poster")), type="Image",
-                           format="image/jpeg", width=pw, height=ph),
-        )  # fmt: skip
+            AnnotationBody(
+                id=_absolute(request, asset.url("poster")),
+                type="Image",
+                format="image/jpeg",
+                width=pw,
+                height=ph,
+            ),
+        )
         canvas.placeholderCanvas = placeholder
     canvas.thumbnail = _thumbnail(request, asset) or None
     return canvas
@@ -238,7 +258,7 @@ def _supplementing(request, page, canvas, base: str) -> None:
                     label=label_map(_("Transcript") if code == VERNACULAR else _("Translation")),
                 ),
                 target=canvas.id,
-            )  # fmt: skip
+            )
         )
     if annotations:
         canvas.annotations = [AnnotationPage(id=f"{base}/transcripts", items=annotations)]
@@ -266,9 +286,13 @@ def build_manifest(request, page) -> Manifest:
     page_url = page.get_url(request)
     if page_url:
         manifest.homepage = [
-            Homepage(id=_absolute(request, page_url), type="Text",
-                     label=language_map(page, "title"), format="text/html")
-        ]  # fmt: skip
+            Homepage(
+                id=_absolute(request, page_url),
+                type="Text",
+                label=language_map(page, "title"),
+                format="text/html",
+            )
+        ]
     manifest.seeAlso = [
         {
             "id": f"{base}/dc.json",
@@ -329,15 +353,23 @@ def build_collection(request, collection_page) -> Collection:
         coll.summary = summary
     url = collection_page.get_url(request)
     if url:
-        coll.homepage = [Homepage(id=_absolute(request, url), type="Text",
-                                  label=language_map(collection_page, "title"),
-                                  format="text/html")]  # fmt: skip
+        coll.homepage = [
+            Homepage(
+                id=_absolute(request, url),
+                type="Text",
+                label=language_map(collection_page, "title"),
+                format="text/html",
+            )
+        ]
     items = collection_page.visible_items(request.user).specific().order_by("path")
     coll.items = [
-        ManifestRef(id=_absolute(request, manifest_path(item.pk)), type="Manifest",
-                    label=language_map(item, "title"))
+        ManifestRef(
+            id=_absolute(request, manifest_path(item.pk)),
+            type="Manifest",
+            label=language_map(item, "title"),
+        )
         for item in items
-    ]  # fmt: skip
+    ]
     return coll
 
 

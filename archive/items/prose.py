@@ -120,8 +120,11 @@ def describe(item, credits) -> str:
         }
         sentence = _("%(thing)s%(from_place)s%(by_people)s%(instruments)s%(festival)s%(in_date)s.")
     else:
-        parts = {"thing": _a(str(item.kind_label)), "from_place": _place(item),
-                 "in_date": _date(item)}  # fmt: skip
+        parts = {
+            "thing": _a(str(item.kind_label)),
+            "from_place": _place(item),
+            "in_date": _date(item),
+        }
         sentence = _("%(thing)s%(from_place)s%(in_date)s.")
     text = sentence % parts
     return text[:1].upper() + text[1:]

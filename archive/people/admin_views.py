@@ -17,13 +17,16 @@ WITHDRAW_PERM = "people.add_consentwithdrawal"
 
 class WithdrawForm(forms.Form):
     withdrawn_on = forms.DateField(
-        label=gettext_lazy("Withdrawn on"), initial=timezone.localdate,
+        label=gettext_lazy("Withdrawn on"),
+        initial=timezone.localdate,
         help_text=gettext_lazy("The day the withdrawal takes effect."),
-    )  # fmt: skip
+    )
     reason = forms.CharField(
-        label=gettext_lazy("Reason or how it was given"), required=False, widget=forms.Textarea,
+        label=gettext_lazy("Reason or how it was given"),
+        required=False,
+        widget=forms.Textarea,
         help_text=gettext_lazy("e.g. asked by phone to the fieldworker; a signed letter."),
-    )  # fmt: skip
+    )
 
 
 def withdraw(request, pk):
@@ -33,8 +36,11 @@ def withdraw(request, pk):
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and consent.withdrawn_on is None and form.is_valid():
         try:
-            consent.withdraw(form.cleaned_data["withdrawn_on"], user=request.user,
-                             reason=form.cleaned_data["reason"])  # fmt: skip
+            consent.withdraw(
+                form.cleaned_data["withdrawn_on"],
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.error_dict.items():

@@ -45,8 +45,13 @@ def ensure_home() -> HomePage:
         home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
-                            site_name="Miao Heritage Archive")  # fmt: skip
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name="Miao Heritage Archive",
+        )
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.save()

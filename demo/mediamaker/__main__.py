@@ -38,7 +38,7 @@ jobs = [
     lambda: music(out / "drum.wav", style="drum", seconds=8, seed=5),
     lambda: pan_video(
         out / "pan.mp4", image=out / "butterfly.jpg", audio=out / "lusheng.flac", seconds=6
-    ),  # fmt: skip
+    ),
     lambda: card_video(out / "card.mp4", 2),
 ]
 for job in jobs:
@@ -47,9 +47,19 @@ for job in jobs:
     took = time.perf_counter() - started
     info = f"{made.name:<20} {made.stat().st_size:>10,} bytes  {took:5.2f} s"
     if made.suffix in (".wav", ".flac", ".mp3", ".m4a", ".mp4"):
-        seconds = run([tool("ffprobe"), "-v", "error", "-show_entries", "format=duration",
-                       "-of", "default=noprint_wrappers=1:nokey=1", str(made)],
-                      what="ffprobe")  # fmt: skip
+        seconds = run(
+            [
+                tool("ffprobe"),
+                "-v",
+                "error",
+                "-show_entries",
+                "format=duration",
+                "-of",
+                "default=noprint_wrappers=1:nokey=1",
+                str(made),
+            ],
+            what="ffprobe",
+        )
         info += f"  duration {float(seconds):.2f} s"
     print(info)
 print(f"output left in {out}")

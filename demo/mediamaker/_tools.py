@@ -111,5 +111,13 @@ def check_suffix(path: Path, allowed: Sequence[str], kind: str) -> str:
 
 def metadata_args(title: str) -> list[str]:
     """ffmpeg options that drop inherited metadata and say the file is synthetic."""
-    return ["-map_metadata", "-1", "-metadata", f"title={title}",
-            "-metadata", f"comment={PROVENANCE}", "-fflags", "+bitexact"]  # fmt: skip
+    return [
+        "-map_metadata",
+        "-1",
+        "-metadata",
+        f"title={title}",
+        "-metadata",
+        f"comment={PROVENANCE}",
+        "-fflags",
+        "+bitexact",
+    ]

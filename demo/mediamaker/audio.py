@@ -32,8 +32,14 @@ def _lavfi(path: Path, sources: list[str], *extra: str, stereo: bool, title: str
     suffix = check_suffix(path, AUDIO_SUFFIXES, "audio")
     inputs = [arg for source in sources for arg in ("-f", "lavfi", "-i", source)]
     with atomic_output(path) as tmp:
-        ffmpeg(*inputs, *extra, *codec_args(suffix, stereo=stereo), *metadata_args(title),
-               str(tmp), what=f"ffmpeg ({title})")  # fmt: skip
+        ffmpeg(
+            *inputs,
+            *extra,
+            *codec_args(suffix, stereo=stereo),
+            *metadata_args(title),
+            str(tmp),
+            what=f"ffmpeg ({title})",
+        )
     return path
 
 
@@ -41,14 +47,21 @@ def tone(path: Path, seconds: float = 2.0, *, frequency: float = 440) -> Path:
     """A mono sine tone at 44.1 kHz: the smallest sound a test can check a duration on."""
     if seconds <= 0:  # ffmpeg's sine source reads 0 as "for ever"
         raise ValueError("a tone needs a positive length; use silence() for an empty recording")
-    return _lavfi(path, [f"sine=frequency={frequency}:duration={seconds}"], "-ac", "1",
-                  stereo=False, title=f"Test tone {frequency} Hz")  # fmt: skip
+    return _lavfi(
+        path,
+        [f"sine=frequency={frequency}:duration={seconds}"],
+        "-ac",
+        "1",
+        stereo=False,
+        title=f"Test tone {frequency} Hz",
+    )
 
 
 def silence(path: Path, seconds: float = 0.0) -> Path:
     """Mono 8 kHz silence; ``seconds=0`` gives a valid file with no samples at all."""
-    return _lavfi(path, ["anullsrc=r=8000:cl=mono"], "-t", str(seconds),
-                  stereo=False, title="Silence")  # fmt: skip
+    return _lavfi(
+        path, ["anullsrc=r=8000:cl=mono"], "-t", str(seconds), stereo=False, title="Silence"
+    )
 
 
 def speech_like(path: Path, seconds: float) -> Path:
@@ -69,8 +82,18 @@ def speech_like(path: Path, seconds: float) -> Path:
         f"sine=frequency=180:sample_rate=48000:duration={seconds}",
         f"sine=frequency=420:sample_rate=48000:duration={seconds}",
     ]
-    return _lavfi(path, sources, "-filter_complex", graph, "-ar", "48000", "-ac", "2",
-                  stereo=True, title="Speech-like noise")  # fmt: skip
+    return _lavfi(
+        path,
+        sources,
+        "-filter_complex",
+        graph,
+        "-ar",
+        "48000",
+        "-ac",
+        "2",
+        stereo=True,
+        title="Speech-like noise",
+    )
 
 
 #: espeak-ng speaking rate (words per minute) per voice; slower for tonal languages.
@@ -100,8 +123,11 @@ def speech(path: Path, *, text: str, voice: str = "cmn", seconds_pad: float = 0.
         raw = Path(work) / "speech.wav"
         # Text goes in on stdin so that text starting with "-" is never read as an option.
         rate = str(_SPEECH_RATE.get(voice, 150))
-        run([espeak, "-v", voice, "-s", rate, "-w", str(raw), "--stdin"],
-            what=f"espeak-ng (voice {voice!r})", stdin=text.encode("utf-8"))  # fmt: skip
+        run(
+            [espeak, "-v", voice, "-s", rate, "-w", str(raw), "--stdin"],
+            what=f"espeak-ng (voice {voice!r})",
+            stdin=text.encode("utf-8"),
+        )
         graph = (
             f"[0:a]aresample=22050,highpass=f=80,volume=0.7,aecho=0.8:0.7:23|41:0.12|0.06,"
             f"adelay=delays={pad_ms}:all=1,apad=pad_dur={seconds_pad}[voice];"
@@ -110,8 +136,20 @@ def speech(path: Path, *, text: str, voice: str = "cmn", seconds_pad: float = 0.
             f"[voice][room]amix=inputs=2:duration=first:normalize=0[out]"
         )
         with atomic_output(path) as tmp:
-            ffmpeg("-i", str(raw), "-filter_complex", graph, "-map", "[out]", "-ac", "1",
-                   "-ar", "22050", *codec_args(suffix, stereo=False),
-                   *metadata_args(f"Demo speech ({voice})"), str(tmp),
-                   what="ffmpeg (mixing speech)")  # fmt: skip
+            ffmpeg(
+                "-i",
+                str(raw),
+                "-filter_complex",
+                graph,
+                "-map",
+                "[out]",
+                "-ac",
+                "1",
+                "-ar",
+                "22050",
+                *codec_args(suffix, stereo=False),
+                *metadata_args(f"Demo speech ({voice})"),
+                str(tmp),
+                what="ffmpeg (mixing speech)",
+            )
     return path

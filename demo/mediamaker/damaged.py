@@ -45,6 +45,14 @@ def subtitles_only(path: Path) -> Path:
         srt = Path(work) / "s.srt"
         srt.write_text("1\n00:00:00,000 --> 00:00:02,000\nHello\n")
         with atomic_output(path) as tmp:
-            ffmpeg("-i", str(srt), "-c:s", "mov_text", "-f", "mp4", str(tmp),
-                   what="ffmpeg (subtitle-only MP4)")  # fmt: skip
+            ffmpeg(
+                "-i",
+                str(srt),
+                "-c:s",
+                "mov_text",
+                "-f",
+                "mp4",
+                str(tmp),
+                what="ffmpeg (subtitle-only MP4)",
+            )
     return path

@@ -22,8 +22,20 @@ from .images import camera_exif, save
 RGB = tuple[int, int, int]
 
 
-MOTIFS = ("butterfly", "dragon", "fish", "bird", "maple", "whorl", "drum", "flower", "frog",
-          "buffalo", "star", "other")  # fmt: skip
+MOTIFS = (
+    "butterfly",
+    "dragon",
+    "fish",
+    "bird",
+    "maple",
+    "whorl",
+    "drum",
+    "flower",
+    "frog",
+    "buffalo",
+    "star",
+    "other",
+)
 
 #: Used when the caller passes an empty palette: typical Qiandongnan silk thread colours.
 _DEFAULT_PALETTE = ["#c0392b", "#e67e22", "#f1c40f", "#27ae60", "#e84393", "#f4ecd8", "#2e86c1"]
@@ -749,8 +761,9 @@ def _exif(motif: str, seed: int) -> Image.Exif:
     taken = dt.datetime(2016, 4, 1, 9, 0, 0) + dt.timedelta(
         days=rng.randrange(7 * 365), seconds=rng.randrange(8 * 3600)
     )
-    return camera_exif(make, model, taken=taken,
-                       description=f"{PROVENANCE} (embroidery motif: {motif})")  # fmt: skip
+    return camera_exif(
+        make, model, taken=taken, description=f"{PROVENANCE} (embroidery motif: {motif})"
+    )
 
 
 def pattern(

@@ -89,66 +89,159 @@ def _voice(vowel: str) -> _Instrument:
 
     def render(note: _Note) -> tuple[int, list[str]]:
         d = note.dur
-        return 1, ["synth", _f(d), *_pitch_args(note, "sawtooth"), "vol", "0.3",
-                   *_bend_args(note), "lowpass", "3400", "equalizer", str(f1), "1.4q", "+9",
-                   "equalizer", str(f2), "1.8q", "+6", "highpass", "90",
-                   *_envelope(d, 0.07, 0.16), "vol", _f(note.vel)]  # fmt: skip
+        return 1, [
+            "synth",
+            _f(d),
+            *_pitch_args(note, "sawtooth"),
+            "vol",
+            "0.3",
+            *_bend_args(note),
+            "lowpass",
+            "3400",
+            "equalizer",
+            str(f1),
+            "1.4q",
+            "+9",
+            "equalizer",
+            str(f2),
+            "1.8q",
+            "+6",
+            "highpass",
+            "90",
+            *_envelope(d, 0.07, 0.16),
+            "vol",
+            _f(note.vel),
+        ]
 
     return render
 
 
 def _pairs(note: _Note, second: str, detune: float) -> list[str]:
     """Two slightly detuned oscillators per pitch: the beating of free reeds."""
-    return [arg for p in note.pitches
-            for arg in ("sawtooth", _f(_hz(p)), second, _f(_hz(p) * detune))]  # fmt: skip
+    return [
+        arg for p in note.pitches for arg in ("sawtooth", _f(_hz(p)), second, _f(_hz(p) * detune))
+    ]
 
 
 def _reed(note: _Note) -> tuple[int, list[str]]:
     """Lusheng pipes: each pitch is a detuned sawtooth/square pair (free-reed beating)."""
     d = note.dur
     return 2 * len(note.pitches), [
-        "synth", _f(d), *_pairs(note, "square", 1.003), "remix", "-", "lowpass", "2300",
-        "highpass", "110", "tremolo", "5.6", "14", *_envelope(d, 0.05, 0.12, "q"),
-        "vol", _f(0.5 * note.vel),
-    ]  # fmt: skip
+        "synth",
+        _f(d),
+        *_pairs(note, "square", 1.003),
+        "remix",
+        "-",
+        "lowpass",
+        "2300",
+        "highpass",
+        "110",
+        "tremolo",
+        "5.6",
+        "14",
+        *_envelope(d, 0.05, 0.12, "q"),
+        "vol",
+        _f(0.5 * note.vel),
+    ]
 
 
 def _drone(note: _Note) -> tuple[int, list[str]]:
     d = note.dur
     return 2 * len(note.pitches), [
-        "synth", _f(d), *_pairs(note, "sawtooth", 0.997), "remix", "-", "lowpass", "900",
-        "tremolo", "2.7", "12", *_envelope(d, 0.8, 1.0, "q"), "vol", _f(0.4 * note.vel),
-    ]  # fmt: skip
+        "synth",
+        _f(d),
+        *_pairs(note, "sawtooth", 0.997),
+        "remix",
+        "-",
+        "lowpass",
+        "900",
+        "tremolo",
+        "2.7",
+        "12",
+        *_envelope(d, 0.8, 1.0, "q"),
+        "vol",
+        _f(0.4 * note.vel),
+    ]
 
 
 def _mangtong(note: _Note) -> tuple[int, list[str]]:
     """Bamboo-tube bass (芒筒) that pulses under a lusheng ensemble."""
     hz, d = _hz(note.pitches[0]), note.dur
-    return 2, ["synth", _f(d), "sine", _f(hz), "triangle", _f(hz * 2), "remix", "1v0.8,2v0.25",
-               *_envelope(d, 0.03, d * 0.6, "t"), "vol", _f(note.vel)]  # fmt: skip
+    return 2, [
+        "synth",
+        _f(d),
+        "sine",
+        _f(hz),
+        "triangle",
+        _f(hz * 2),
+        "remix",
+        "1v0.8,2v0.25",
+        *_envelope(d, 0.03, d * 0.6, "t"),
+        "vol",
+        _f(note.vel),
+    ]
 
 
 def _leaf(note: _Note) -> tuple[int, list[str]]:
     """Leaf-blowing (吹木叶) / flute-like tone: near-sine with some breath noise."""
     hz, d = _hz(note.pitches[0] + note.glide), note.dur
-    return 3, ["synth", _f(d), "sine", _f(hz), "sine", _f(hz * 2), "pinknoise",
-               "remix", "1v0.75,2v0.12,3v0.05", *_bend_args(note), "highpass", "200",
-               *_envelope(d, 0.08, 0.2), "vol", _f(0.8 * note.vel)]  # fmt: skip
+    return 3, [
+        "synth",
+        _f(d),
+        "sine",
+        _f(hz),
+        "sine",
+        _f(hz * 2),
+        "pinknoise",
+        "remix",
+        "1v0.75,2v0.12,3v0.05",
+        *_bend_args(note),
+        "highpass",
+        "200",
+        *_envelope(d, 0.08, 0.2),
+        "vol",
+        _f(0.8 * note.vel),
+    ]
 
 
 def _pluck(note: _Note) -> tuple[int, list[str]]:
     """Plucked jaw-harp-like accompaniment (口弦): a twangy decaying pluck."""
     d = note.dur
-    return 1, ["synth", _f(d), "pluck", _f(_hz(note.pitches[0])), "0", "0", "60",
-               "lowpass", "1800", "equalizer", "900", "2q", "+8",
-               *_envelope(d, 0.005, d * 0.7, "l"), "vol", _f(0.6 * note.vel)]  # fmt: skip
+    return 1, [
+        "synth",
+        _f(d),
+        "pluck",
+        _f(_hz(note.pitches[0])),
+        "0",
+        "0",
+        "60",
+        "lowpass",
+        "1800",
+        "equalizer",
+        "900",
+        "2q",
+        "+8",
+        *_envelope(d, 0.005, d * 0.7, "l"),
+        "vol",
+        _f(0.6 * note.vel),
+    ]
 
 
 def _strike(note: _Note, ring: float, sound: list[str], attack: str, gain: float) -> list[str]:
     """A struck ``sound`` that rings at most ``ring`` seconds, then rests to the note's end."""
     hit = min(note.dur, ring)
-    fx = ["synth", _f(hit), *sound, "fade", "l", attack, _f(hit), _f(hit * 0.95),
-          "vol", _f(gain * note.vel)]  # fmt: skip
+    fx = [
+        "synth",
+        _f(hit),
+        *sound,
+        "fade",
+        "l",
+        attack,
+        _f(hit),
+        _f(hit * 0.95),
+        "vol",
+        _f(gain * note.vel),
+    ]
     return fx + ["pad", "0", _f(note.dur - hit)] if note.dur > hit else fx
 
 
@@ -171,8 +264,20 @@ def _bronze(note: _Note) -> tuple[int, list[str]]:
     specs = [arg for r in ratios for arg in ("sine", _f(base * r))]
     weights = ",".join(f"{i + 1}v{0.55 / (1 + i * 0.7):.3f}" for i in range(len(ratios)))
     d = note.dur
-    return len(ratios), ["synth", _f(d), *specs, "remix", weights, "fade", "l", "0.002",
-                         _f(d), _f(d * 0.97), "vol", _f(note.vel)]  # fmt: skip
+    return len(ratios), [
+        "synth",
+        _f(d),
+        *specs,
+        "remix",
+        weights,
+        "fade",
+        "l",
+        "0.002",
+        _f(d),
+        _f(d * 0.97),
+        "vol",
+        _f(note.vel),
+    ]
 
 
 @dataclass
@@ -386,9 +491,25 @@ def _render_track(track: _Track, work: Path, sox: str, cache: dict[object, Path]
                 channels, effects = track.instrument(note)
             else:
                 channels, effects = 1, ["trim", "0", _f(note.dur)]
-            run([sox, "-R", "-V1", "-c", str(channels), "-r", str(_SR), "-n",
-                 "-c", "1", "-b", "16", str(seg), *effects],
-                what="sox (rendering a note)")  # fmt: skip
+            run(
+                [
+                    sox,
+                    "-R",
+                    "-V1",
+                    "-c",
+                    str(channels),
+                    "-r",
+                    str(_SR),
+                    "-n",
+                    "-c",
+                    "1",
+                    "-b",
+                    "16",
+                    str(seg),
+                    *effects,
+                ],
+                what="sox (rendering a note)",
+            )
             cache[key] = seg
         lines.append(f"file '{seg}'\n")
     listing = work / f"track{id(track)}.txt"
@@ -438,8 +559,19 @@ def music(path: Path, *, style: str, seconds: float, seed: int) -> Path:
             "alimiter=limit=0.85:level=disabled,volume=0.9[out]"
         )
         with atomic_output(path) as tmp:
-            ffmpeg(*inputs, "-filter_complex", graph, "-map", "[out]", "-ac", "2",
-                   "-ar", str(_SR), *codec_args(suffix, stereo=True),
-                   *metadata_args(f"Demo {style} (seed {seed})"), str(tmp),
-                   what="ffmpeg (mixing music)")  # fmt: skip
+            ffmpeg(
+                *inputs,
+                "-filter_complex",
+                graph,
+                "-map",
+                "[out]",
+                "-ac",
+                "2",
+                "-ar",
+                str(_SR),
+                *codec_args(suffix, stereo=True),
+                *metadata_args(f"Demo {style} (seed {seed})"),
+                str(tmp),
+                what="ffmpeg (mixing music)",
+            )
     return path

@@ -18,11 +18,28 @@ def card_video(
     check_suffix(path, (".mp4",), "video")
     w, h = size
     with atomic_output(path) as tmp:
-        ffmpeg("-f", "lavfi", "-i", f"testsrc=size={w}x{h}:rate={fps}:duration={seconds}",
-               "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
-               "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
-               "-shortest", *metadata_args("Test card video"), str(tmp),
-               what="ffmpeg (test card video)")  # fmt: skip
+        ffmpeg(
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc=size={w}x{h}:rate={fps}:duration={seconds}",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:duration={seconds}",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+            *metadata_args("Test card video"),
+            str(tmp),
+            what="ffmpeg (test card video)",
+        )
     return path
 
 
@@ -68,9 +85,30 @@ def pan_video(path: Path, *, image: Path, audio: Path | None, seconds: float) ->
         maps += ["-map", "[a]"]
         audio_args = ["-c:a", "aac", "-b:a", "128k", "-ac", "2"]
     with atomic_output(path) as tmp:
-        ffmpeg(*inputs, "-filter_complex", graph, *maps, "-c:v", "libx264", "-preset", "veryfast",
-               "-crf", "23", "-profile:v", "high", "-pix_fmt", "yuv420p", "-r", str(_PAN_FPS),
-               *audio_args, "-t", f"{frames / _PAN_FPS:.3f}", "-movflags", "+faststart",
-               *metadata_args(f"Demo video of {image.name}"), str(tmp),
-               what="ffmpeg (encoding video)")  # fmt: skip
+        ffmpeg(
+            *inputs,
+            "-filter_complex",
+            graph,
+            *maps,
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-crf",
+            "23",
+            "-profile:v",
+            "high",
+            "-pix_fmt",
+            "yuv420p",
+            "-r",
+            str(_PAN_FPS),
+            *audio_args,
+            "-t",
+            f"{frames / _PAN_FPS:.3f}",
+            "-movflags",
+            "+faststart",
+            *metadata_args(f"Demo video of {image.name}"),
+            str(tmp),
+            what="ffmpeg (encoding video)",
+        )
     return path

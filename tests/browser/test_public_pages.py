@@ -91,8 +91,7 @@ def test_the_translation_toggles_between_miao_chinese_and_english(phone, live_se
     assert not line.locator("[data-lang=zh]").is_visible()
 
 
-def test_without_javascript_the_recording_and_full_transcript_are_there(browser, live_server,
-                                                                         site):  # fmt: skip
+def test_without_javascript_the_recording_and_full_transcript_are_there(browser, live_server, site):
     context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/en" + url_of(site["recording"]))
@@ -149,8 +148,12 @@ def test_low_bandwidth_mode_shows_pictures_only_when_tapped(phone, live_server, 
 
 @pytest.mark.parametrize("where", ["home", "collection", "main", "recording"])
 def test_no_serious_accessibility_violations(phone, live_server, site, axe, where):
-    urls = {"home": "/", "collection": url_of(site["collections"]["embroidery"]),
-            "main": url_of(site["main"]), "recording": url_of(site["recording"])}  # fmt: skip
+    urls = {
+        "home": "/",
+        "collection": url_of(site["collections"]["embroidery"]),
+        "main": url_of(site["main"]),
+        "recording": url_of(site["recording"]),
+    }
     for prefix in ("", "/en"):
         phone.goto(live_server.url + prefix + urls[where])
         phone.wait_for_load_state("networkidle")

@@ -20,13 +20,21 @@ class Command(BaseCommand):
             if result.status != "ok":
                 bad += 1
             if options["json"]:
-                self.stdout.write(json.dumps({
-                    "original": original.pk, "file": original.file.name, "status": result.status,
-                    "expected": original.sha256, "actual": result.actual,
-                }))  # fmt: skip
+                self.stdout.write(
+                    json.dumps(
+                        {
+                            "original": original.pk,
+                            "file": original.file.name,
+                            "status": result.status,
+                            "expected": original.sha256,
+                            "actual": result.actual,
+                        }
+                    )
+                )
             elif result.status != "ok":
-                self.stdout.write(f"{result.status.upper():8} {original.file.name} "
-                                  f"({original.original_filename})")  # fmt: skip
+                self.stdout.write(
+                    f"{result.status.upper():8} {original.file.name} ({original.original_filename})"
+                )
         self.stdout.write(f"fixity: {total - bad} ok, {bad} problems, {total} originals")
         if bad:
             raise SystemExit(1)

@@ -78,8 +78,13 @@ class Command(BaseCommand):
         seen: set[Path] = set()
         failures = 0
         for path in walk(options["paths"]):
-            record = {"path": shown_path(path), "status": "ok", "error": None, "item": None,
-                      "sha256": None}  # fmt: skip
+            record = {
+                "path": shown_path(path),
+                "status": "ok",
+                "error": None,
+                "item": None,
+                "sha256": None,
+            }
             try:
                 if not path.is_file():
                     raise MediaError("no such file")
@@ -106,8 +111,7 @@ class Command(BaseCommand):
                     result.asset.refresh_from_db()
                     if result.asset.status == "failed":
                         raise MediaError(result.asset.error)
-                record.update(item=item.pk, sha256=result.original.sha256,
-                              stored=result.stored)  # fmt: skip
+                record.update(item=item.pk, sha256=result.original.sha256, stored=result.stored)
             except (MediaError, OSError) as exc:
                 failures += 1
                 record.update(status="failed", error=str(exc))
@@ -127,7 +131,10 @@ class Command(BaseCommand):
                     "sha256": None,
                     "error": error,
                 }
-                self.stdout.write(json.dumps(record, ensure_ascii=False) if options["json"]
-                                  else f"failed {path}: {record['error']}")  # fmt: skip
+                self.stdout.write(
+                    json.dumps(record, ensure_ascii=False)
+                    if options["json"]
+                    else f"failed {path}: {record['error']}"
+                )
         if failures:
             raise SystemExit(1)

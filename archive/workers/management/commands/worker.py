@@ -51,6 +51,13 @@ class Command(BaseCommand):
             else:
                 flags = ["--batch"] if batch else []
                 call_command(
-                    "db_worker", "--queue-name", queue_name, "--worker-id", worker_id,
-                    "--interval", str(interval), "--no-reload", *flags,
-                )  # fmt: skip
+                    "db_worker",
+                    "--queue-name",
+                    queue_name,
+                    "--worker-id",
+                    worker_id,
+                    "--interval",
+                    str(interval),
+                    "--no-reload",
+                    *flags,
+                )
