@@ -12,6 +12,9 @@ eval "$(scripts/services.py env)"
 # an unreachable node fails them instead of skipping them.
 export MHA_SEARCH_TESTS_REQUIRED=1
 PY=.venv/bin/python
+# Test files are shared among this many processes (pytest-xdist; one file stays in one process,
+# so module-scoped data is made once). MHA_TEST_WORKERS=0 runs in this process alone.
+WORKERS=(-n "${MHA_TEST_WORKERS:-2}" --dist loadfile)
 
 echo "== lint"
 .venv/bin/ruff check .
@@ -21,6 +24,6 @@ DJANGO_SETTINGS_MODULE=archive.settings.test $PY manage.py makemigrations --chec
 .venv/bin/deptry .
 
 echo "== tests on SQLite"
-env -u DATABASE_URL $PY -m pytest "$@"
+env -u DATABASE_URL $PY -m pytest "${WORKERS[@]}" "$@"
 echo "== tests on PostgreSQL ($DATABASE_URL)"
-DATABASE_URL="$DATABASE_URL" $PY -m pytest "$@"
+DATABASE_URL="$DATABASE_URL" $PY -m pytest "${WORKERS[@]}" "$@"
