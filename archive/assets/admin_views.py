@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminPageChooser
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from archive.access.admin_scope import admin_items
 from archive.access.models import AccessLevel
 from archive.access.policy import is_curator
+from archive.items.admin_scope import admin_items
 from archive.items.models import ItemPage
 from media_pipeline.errors import MediaError
 

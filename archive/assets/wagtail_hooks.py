@@ -20,7 +20,7 @@ from wagtail.snippets.views.snippets import (
     UsageView,
 )
 
-from archive.access.admin_scope import admin_assets
+from archive.items.admin_scope import admin_assets
 
 from . import admin_views
 from .models import MediaAsset
@@ -28,7 +28,7 @@ from .tasks import enqueue_processing
 
 
 class ScopedObjectMixin:
-    """A 404 for an asset the user may not see in the admin (``access.admin_scope``)."""
+    """A 404 for an asset the user may not see in the admin (``items.admin_scope``)."""
 
     def get_object(self, *args, **kwargs):
         obj = super().get_object(*args, **kwargs)

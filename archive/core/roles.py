@@ -8,7 +8,7 @@
   they upload to a published item stays restricted until a curator widens it.
 * Teachers: the admin for lessons only (the lessons app grants them its permissions).
 
-What the admin shows each of them is ``archive.access.admin_scope``.
+What the admin shows each of them is ``archive.items.admin_scope``.
 """
 
 from __future__ import annotations

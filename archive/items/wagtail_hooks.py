@@ -8,7 +8,7 @@ from taggit.forms import TagField
 from wagtail import hooks
 from wagtail.admin.views.pages.bulk_actions.page_bulk_action import PageBulkAction
 
-from . import consent
+from . import admin_scope, consent
 from .models import ItemPage
 
 
@@ -66,3 +66,15 @@ def register_consent_log_actions(actions):
     actions.register_action(
         consent.TAKEN_DOWN, _("Taken down: consent withdrawn"), consent.TAKEN_DOWN_LABEL
     )
+
+
+# What each admin user may see is ``admin_scope``; the page doors that open one page (edit,
+# preview, history, revisions…) are guarded by ``middleware.AdminPageScopeMiddleware``.
+@hooks.register("construct_page_chooser_queryset")
+def chooser_pages_in_scope(pages, request):
+    return admin_scope.admin_pages(pages, request.user)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_pages_in_scope(parent_page, pages, request):
+    return admin_scope.admin_pages(pages, request.user)

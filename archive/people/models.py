@@ -24,6 +24,7 @@ from wagtail.search import index
 from archive.core.i18n import localized
 
 from .panels import ConsentHistoryPanel
+from .signals import consent_withdrawn
 
 
 class Person(index.Indexed, ClusterableModel):
@@ -196,8 +197,6 @@ class ConsentRecord(Orderable):
         ``consent_withdrawn`` is sent after the transaction commits, so whoever propagates
         the withdrawal (indexes, caches, pages) reads the committed state.
         """
-        from .signals import consent_withdrawn
-
         record = ConsentRecord.objects.select_for_update().get(pk=self.pk)
         if record.withdrawn_on is not None:
             raise ValidationError(

@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "archive.access.middleware.AdminPageScopeMiddleware",
+    "archive.items.middleware.AdminPageScopeMiddleware",
     "archive.core.pagecache.AnonymousPageCacheMiddleware",
     # Last, so that it turns a refused sign-in on any door into the lockout answer.
     "axes.middleware.AxesMiddleware",

@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from . import policy
+from archive.access import policy
+
+from .models import ItemPage
 
 if TYPE_CHECKING:
-    from .policy import User
+    from archive.access.policy import User
 
 
 def is_editor(user: User | None) -> bool:
@@ -49,8 +51,6 @@ def admin_items(queryset: QuerySet, user: User | None) -> QuerySet:
 
 def admin_pages(pages: QuerySet, user: User | None) -> QuerySet:
     """``pages`` (any page queryset) without the items, or non-live pages, hidden from user."""
-    from archive.items.models import ItemPage
-
     if policy.is_curator(user):
         return pages
     hidden = ItemPage.objects.exclude(pk__in=admin_items(ItemPage.objects.all(), user).values("pk"))
@@ -76,8 +76,6 @@ def admin_assets(queryset: QuerySet, user: User | None) -> QuerySet:
 
 def can_open_page(user: User | None, page_id: int) -> bool:
     """Whether the admin's page doors (edit, preview, history…) open ``page_id`` for user."""
-    from archive.items.models import ItemPage
-
     if policy.is_curator(user):
         return True
     items = ItemPage.objects.filter(pk=page_id)
