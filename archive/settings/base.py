@@ -295,6 +295,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MHA_LOG_LEVEL", "INFO")},
     # Wagtail logs every page action at INFO; the audit log in the admin keeps them anyway.
-    "loggers": {"wagtail": {"level": "WARNING"}},
+    # libvips reports every temporary file it opens at INFO through pyvips.
+    "loggers": {"wagtail": {"level": "WARNING"}, "pyvips": {"level": "WARNING"}},
 }
 MHA_VERSION = "0.1.0"
