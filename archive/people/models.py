@@ -128,7 +128,9 @@ class ConsentRecord(Orderable):
         EDUCATION = "education", _("Education (lessons, classrooms)")
         COMMERCIAL = "commercial", _("Commercial (marketplace, licensing)")
 
-    person = ParentalKey(Person, on_delete=models.CASCADE, related_name="consents")
+    person = ParentalKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="consents"
+    )
     scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
     #: Blank: the consent covers all material of this person; otherwise that one item.
     item = models.ForeignKey(
