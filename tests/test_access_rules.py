@@ -426,3 +426,29 @@ def test_an_empty_file_is_refused_as_empty(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(MediaError, match="empty"):
         sniff(path)
+
+
+# ---------------------------------------------------------------- the transcript door
+
+
+def test_a_transcript_of_a_registered_recording_is_read_by_signed_in_users_only(client, asset_door):
+    from decimal import Decimal
+
+    from archive.items.models import TranscriptCue
+
+    page = asset_door.item
+    url = f"/iiif/3/item/{page.pk}/transcript.en.vtt"
+    assert client.get(url).status_code == 404  # no cues yet
+    TranscriptCue.objects.create(
+        item=page, start=Decimal(0), end=Decimal(1), sort_order=0, text_en="Hello"
+    )
+    response = client.get(url)
+    assert response.status_code == 200 and "Hello" in response.content.decode()
+    assert response["Access-Control-Allow-Origin"] == "*"
+    MediaAsset.objects.filter(pk=asset_door.pk).update(access_level="registered")
+    assert client.get(url).status_code == 404
+    client.force_login(factories.user())
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("private")
+    assert client.post(url).status_code == 405
