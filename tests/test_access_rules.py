@@ -452,3 +452,37 @@ def test_a_transcript_of_a_registered_recording_is_read_by_signed_in_users_only(
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("private")
     assert client.post(url).status_code == 405
+
+
+def test_a_dublin_core_record_lists_a_registered_files_format_to_signed_in_readers(
+    client, asset_door
+):
+    url = f"/iiif/3/item/{asset_door.item.pk}/dc.json"
+    response = client.get(url)
+    assert response.json()["format"] == ["audio/wav"]
+    assert asset_door.item.title in response.content.decode()  # Chinese as written, unescaped
+    MediaAsset.objects.filter(pk=asset_door.pk).update(access_level="registered")
+    assert client.get(url).json()["format"] == []
+    client.force_login(factories.user())
+    assert client.get(url).json()["format"] == ["audio/wav"]
+
+
+def test_a_collection_listing_is_shareable_with_any_viewer(client, db):
+    factories.site_tree()
+    response = client.get("/iiif/3/collection/dialects")
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Cache-Control"].startswith("public")
+
+
+@pytest.mark.django_db
+def test_a_signed_in_readers_villages_are_looked_up_once_per_request(
+    django_assert_num_queries,
+):
+    member = factories.user()
+    with django_assert_num_queries(1):
+        policy.community_ids(member)
+        policy.community_ids(member)
+    policy.audience(member)
+    with django_assert_num_queries(0):
+        policy.audience(member)
