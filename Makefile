@@ -1,5 +1,5 @@
 # The verbs a newcomer needs. `make demo` and `make test` are the README's two commands.
-.PHONY: demo test check install lint format services services-down bench messages clean
+.PHONY: demo test check install lint format services services-down bench messages clean mutation
 
 demo:            ## install what is missing and serve the demo archive on :8000
 	scripts/demo.sh
@@ -32,5 +32,8 @@ bench:           ## search benchmark: OpenSearch/Elasticsearch at 100k items, da
 messages:        ## refresh the translation catalogues after changing user-facing text
 	.venv/bin/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --no-obsolete
 
+mutation:        ## mutation testing of the access rules, consent, the doors, sniffing; prints the kill ratio
+	scripts/mutation.sh
+
 clean:
-	rm -rf var .pytest_cache
+	rm -rf var .pytest_cache mutants mutants.log

