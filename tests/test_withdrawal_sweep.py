@@ -91,6 +91,19 @@ def _listed(base: str, data: dict) -> dict[str, bool]:
     }
 
 
+def _wait_until_answering(base: str, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=10)  # noqa: S310
+            return
+        except urllib.error.HTTPError:
+            return  # answering (503 until the worker's first beat is fine)
+        except OSError:
+            assert time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.3)
+
+
 @pytest.fixture
 def deployment(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
@@ -135,17 +148,8 @@ def deployment(tmp_path):
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=10)  # noqa: S310
-            break
-        except urllib.error.HTTPError:
-            break  # answering (503 until the worker's first beat is fine)
-        except OSError:
-            assert time.monotonic() < deadline, (tmp_path / "web.log").read_text()[-3000:]
-            time.sleep(0.3)
     try:
+        _wait_until_answering(base, tmp_path / "web.log")
         yield env, base, data
     finally:
         for process in (web, worker):
