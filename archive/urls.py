@@ -8,8 +8,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from archive.api.urls import api
 from archive.assets.views import asset_file
 from archive.core import views as core_views
+from archive.oai.views import oai
 from archive.portal.health import healthz
 from archive.portal.sitemaps import SITEMAPS
 from search import views as search_views
@@ -24,6 +26,8 @@ urlpatterns = [
     path("", include("archive.iiif.urls")),
     path("api/v1/search", search_views.api_search, name="api-search"),
     path("api/v1/search/suggest", search_views.api_suggest, name="api-search-suggest"),
+    path("api/v1/", api.urls),
+    path("oai", oai, name="oai"),
     path("low-bandwidth", core_views.low_bandwidth, name="low-bandwidth"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

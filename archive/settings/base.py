@@ -29,7 +29,10 @@ INSTALLED_APPS = [
     "archive.assets",
     "archive.workers",
     "search",
+    "archive.oai",
+    "archive.api",
     "archive.portal",
+    "ninja",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -280,6 +283,15 @@ WAGTAILSEARCH_BACKENDS = {
 # --- Wagtail ---
 WAGTAIL_SITE_NAME = "苗族文化遗产档案 · Miao Heritage Archive"
 WAGTAILADMIN_BASE_URL = os.environ.get("MHA_BASE_URL", "http://127.0.0.1:8000")
+
+# --- OAI-PMH (/oai) ---
+#: The repository's name in OAI identifiers (``oai:<this>:MHA-EMB-0001``): a domain name
+#: the archive controls; never change it once harvested, or every record is new.
+MHA_OAI_REPOSITORY_ID = os.environ.get("MHA_OAI_REPOSITORY_ID", "miao-heritage.archive")
+MHA_OAI_ADMIN_EMAIL = os.environ.get("MHA_OAI_ADMIN_EMAIL", "archive@localhost.localdomain")
+#: Records per ListRecords / ListIdentifiers response, and how long a resumption token lives.
+MHA_OAI_PAGE_SIZE = int(os.environ.get("MHA_OAI_PAGE_SIZE", "100"))
+MHA_OAI_TOKEN_SECONDS = int(os.environ.get("MHA_OAI_TOKEN_SECONDS", str(24 * 3600)))
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 400_000_000
 #: Documents (consent forms, evidence) always pass through Django's view, where the
 #: ``before_serve_document`` hook lets curators only; never a direct or redirected storage URL.

@@ -1,0 +1,1 @@
+"""The read-only JSON API v1 (`/api/v1/`), described by OpenAPI 3.1 (`openapi.json`)."""
