@@ -24,7 +24,7 @@ from archive.people.signals import consent_withdrawn
 
 from .models import ItemPage, ItemPerson, consent_problems
 
-log_ = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 #: The history entry on each item taken down (registered in ``wagtail_hooks``).
 TAKEN_DOWN = "mha.consent_taken_down"
 TAKEN_DOWN_LABEL = _("Taken down: consent withdrawn")
@@ -61,7 +61,9 @@ def take_down_without_consent(person: Person, user=None, reason: str = "") -> li
         )
         taken.append(item)
     if taken:
-        log_.warning("consent of %s withdrawn: unpublished %s", person.slug, [i.pk for i in taken])
+        logger.warning(
+            "consent of %s withdrawn: unpublished %s", person.slug, [i.pk for i in taken]
+        )
     return taken
 
 
