@@ -287,6 +287,9 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "vtt", "csv", "odt", "docx"]
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True
+#: Slugs are ASCII: a Chinese title becomes pinyin (``archive.core.slugs``), so addresses
+#: stay readable when shared, instead of percent-encoded characters.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 TAGGIT_CASE_INSENSITIVE = True
 
 LOGGING = {
