@@ -130,5 +130,49 @@ def test_a_place_search_for_a_village_with_its_suffix_finds_it(paimo):
     assert [p.slug for p in found] == ["langde"]
 
 
-def _absolute_urls(html: str) -> set[str]:
-    return set(re.findall(r"""(?:src|href|action)=["']((?:https?:)?//[^"']+)""", html))
+# --- 4. no request of the admin leaves the site --------------------------------------------
+
+#: Links a curator may follow by choice (Wagtail's user guide, "enable JavaScript" help);
+#: they are ``<a href>``, never loaded by the page itself.
+FOLLOWED_LINK_HOSTS = ("guide.wagtail.org", "docs.wagtail.org", "www.enable-javascript.com")
+
+
+def _admin_pages(collections) -> list[str]:
+    item = factories.recording(collections["dialects"], speaker=factories.person())
+    return [
+        reverse("wagtailadmin_home"),
+        reverse("wagtailadmin_explore", args=[collections["dialects"].pk]),
+        reverse("wagtailadmin_pages:edit", args=[item.pk]),
+        reverse("wagtailadmin_pages:add", args=["items", "recordingpage", item.get_parent().pk]),
+        reverse("wagtailsnippets_vocabularies_place:list"),
+        reverse("wagtailsnippets_assets_mediaasset:list"),
+        reverse("media_upload"),
+        reverse("wagtailadmin_account"),
+    ]
+
+
+@pytest.mark.parametrize("who", ["curator", "superuser"])
+def test_no_admin_page_asks_another_host(client, collections, who):
+    if who == "curator":
+        user = factories.user(groups=("Curators",), is_staff=True, email="yang@example.org")
+    else:
+        user = factories.user(is_staff=True, is_superuser=True, email="admin@example.org")
+    client.force_login(user)
+    for url in _admin_pages(collections):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        loaded = set(
+            re.findall(r"""(?:src|action|data-[\w-]*url[\w-]*)=["']((?:https?:)?//[^"']+)""", html)
+        )
+        loaded |= set(re.findall(r"""<link[^>]+href=["']((?:https?:)?//[^"']+)""", html))
+        assert not loaded, (url, loaded)
+        linked = set(re.findall(r"""<a[^>]+href=["']((?:https?:)?//[^"']+)""", html))
+        foreign = {
+            u
+            for u in linked
+            if not u.split("//", 1)[1].startswith(FOLLOWED_LINK_HOSTS + ("testserver",))
+        }
+        assert not foreign, (url, foreign)
+        # Avatars from a gravatar host; the release check (a script the upgrade panel runs).
+        assert "gravatar" not in html and "w-upgrade" not in html, url

@@ -290,6 +290,11 @@ WAGTAIL_MODERATION_ENABLED = True
 #: Slugs are ASCII: a Chinese title becomes pinyin (``archive.core.slugs``), so addresses
 #: stay readable when shared, instead of percent-encoded characters.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# The admin asks no host but this one: in China an avatar host or a release check fails or
+# hangs the page. Avatars are initials; the version check is ours to make, not Wagtail's.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 TAGGIT_CASE_INSENSITIVE = True
 
 LOGGING = {
