@@ -176,3 +176,59 @@ def test_no_admin_page_asks_another_host(client, collections, who):
         assert not foreign, (url, foreign)
         # Avatars from a gravatar host; the release check (a script the upgrade panel runs).
         assert "gravatar" not in html and "w-upgrade" not in html, url
+
+
+# --- 5. uploads start restricted, each collection offers its own kind, newest first -------
+
+
+def test_the_upload_form_starts_restricted_with_a_searchable_item_chooser(client, curator):
+    response = client.get(reverse("media_upload"))
+    form = response.context["form"]
+    assert form["access_level"].value() == "restricted"
+    html = response.content.decode()
+    # A page chooser (with its search), not a drop-down of every item.
+    assert 'name="item"' in html and "<select" not in html.split('name="item"')[0][-300:]
+    assert "page-chooser" in html or "w-chooser" in html
+
+
+@pytest.mark.parametrize(
+    ("slug", "kind"),
+    [
+        ("embroidery", "embroiderypatternpage"),
+        ("dialects", "recordingpage"),
+        ("folk-music", "musicpiecepage"),
+    ],
+)
+def test_each_collection_offers_only_its_own_kind_of_item(client, curator, collections, slug, kind):
+    response = client.get(reverse("wagtailadmin_pages:add_subpage", args=[collections[slug].pk]))
+    if response.status_code == 302:  # one kind only: Wagtail goes straight to its form
+        assert f"/items/{kind}/" in response.url
+    else:
+        html = response.content.decode()
+        others = {"embroiderypatternpage", "recordingpage", "musicpiecepage"} - {kind}
+        assert f"/items/{kind}/" in html
+        assert not any(f"/items/{o}/" in html for o in others)
+    wrong = next(iter({"embroiderypatternpage", "musicpiecepage"} - {kind}))
+    url = reverse("wagtailadmin_pages:add", args=["items", wrong, collections[slug].pk])
+    assert client.get(url).status_code in (302, 403, 404)
+
+
+def test_the_media_list_shows_the_newest_upload_first(client, curator, collections):
+    from archive.assets.models import MediaAsset, Original
+
+    item = factories.recording(collections["dialects"], speaker=factories.person())
+    for n in (1, 2):
+        original = Original.objects.create(
+            sha256=f"{n}" * 64,
+            file=f"originals/{n}.jpg",
+            size=1,
+            original_filename=f"upload-{n}.jpg",
+            content_type="image/jpeg",
+            kind="image",
+        )
+        MediaAsset.objects.create(item=item, original=original, caption_zh=f"第{n}张")
+    html = client.get(reverse("wagtailsnippets_assets_mediaasset:list")).content.decode()
+    assert html.index("第2张") < html.index("第1张") or html.index("upload-2") < html.index(
+        "upload-1"
+    )
+    assert "Updated at" not in html and "更新" in html

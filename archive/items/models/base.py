@@ -40,6 +40,7 @@ from archive.core.pagecache import low_bandwidth, mark_cacheable
 from archive.core.slugs import PinyinSlugMixin, PinyinSlugPageForm
 from archive.vocabularies.models import Place
 
+from .. import registry
 from ..listing import attach_thumbs, item_assets
 from ..panels import MediaStatusPanel
 from ..prose import describe
@@ -238,6 +239,15 @@ class ItemPage(PinyinSlugMixin, Page):
     class Meta:
         verbose_name = _("heritage item")
         verbose_name_plural = _("heritage items")
+
+    @classmethod
+    def can_create_at(cls, parent) -> bool:
+        """Under a founding collection, only its own kind of item (no music under 刺绣纹样);
+        ``subpage_types`` is per class, the registry knows each collection's kind."""
+        if not super().can_create_at(parent):
+            return False
+        found = registry.by_slug(parent.slug)
+        return found is None or found.page_class is cls
 
     @classmethod
     def kind_panels(cls) -> list:
