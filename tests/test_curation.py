@@ -53,7 +53,7 @@ def test_items_are_in_curator_review_workflow():
     _, collections = factories.site_tree()
     page = factories.recording(collections["dialects"], speaker=factories.person(), live=False)
     workflow = page.get_workflow()
-    assert workflow is not None and workflow.name == "Curator review"
+    assert workflow is not None and workflow.name == "馆员审核"
 
 
 def test_the_demo_archive_loads_thirty_items_across_three_collections_idempotently():

@@ -61,7 +61,8 @@ class UploadForm(forms.Form):
     )
     access_level = forms.ChoiceField(
         choices=AccessLevel.choices,
-        initial=AccessLevel.PUBLIC,
+        # Like a new item: nothing is public until a curator says so.
+        initial=AccessLevel.RESTRICTED,
         label=_("Access level"),
         help_text=_(
             "Seen only by those who may also see the item. A contributor's files "

@@ -82,7 +82,7 @@ class MediaAsset(index.Indexed, models.Model):
     progress = models.PositiveSmallIntegerField(_("progress %"), default=0)
     #: A curator-readable reason when processing failed.
     error = models.TextField(_("error"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     #: Moving an asset or widening its level changes what is live, so only curators (who
     #: publish) may; contributors see both read-only and the form drops them server-side.

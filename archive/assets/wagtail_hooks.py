@@ -61,6 +61,8 @@ class MediaAssetViewSet(SnippetViewSet):
     list_display = ["__str__", "status", "progress", "access_level", "error", "updated_at"]
     list_filter = ["status", "access_level"]
     search_fields = ["caption_zh", "caption_en"]
+    #: Newest first: what a curator just uploaded is on the first page, not the last.
+    ordering = ["-pk"]
     copy_view_enabled = False
     chooser_viewset_class = AssetChooserViewSet
     edit_view_class = type("EditView", (ScopedObjectMixin, EditView), {})

@@ -17,6 +17,9 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 CURATORS, CONTRIBUTORS, TEACHERS = "Curators", "Contributors", "Teachers"
+#: The review workflow and its one task, named in the curators' language: Wagtail shows
+#: these stored names as they are ("提交给馆员审核"), so they are data in Chinese, not msgids.
+WORKFLOW_NAME, TASK_NAME = "馆员审核", "馆员批准"
 SNIPPET_APPS = ["vocabularies", "people", "assets"]
 #: Consent records and withdrawals are append-only: no group may change or delete them.
 NEVER_GRANTED = [
@@ -40,6 +43,7 @@ def ensure_roles(**kwargs) -> None:
         GroupApprovalTask,
         GroupPagePermission,
         Page,
+        Task,
         Workflow,
         WorkflowPage,
         WorkflowTask,
@@ -110,9 +114,12 @@ def ensure_roles(**kwargs) -> None:
             perm = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
             GroupPagePermission.objects.get_or_create(group=group, page=root, permission=perm)
 
-    workflow, created = Workflow.objects.get_or_create(name="Curator review")
+    # Their English names before: renamed in place, so pages keep workflow and history.
+    Workflow.objects.filter(name="Curator review").update(name=WORKFLOW_NAME)
+    Task.objects.filter(name="Curator approval").update(name=TASK_NAME)
+    workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
     if created:
-        task = GroupApprovalTask.objects.create(name="Curator approval")
+        task = GroupApprovalTask.objects.create(name=TASK_NAME)
         task.groups.set([curators])
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     # Replace Wagtail's stock "Moderators approval" on the root, but keep a curator's choice.

@@ -153,7 +153,9 @@ LANGUAGES = [
 #: The languages every described thing carries, in the order the interface shows them.
 #: ``hmn`` holds Miao in Hmub (Qiandong) Latin orthography where it is known.
 CONTENT_LANGUAGES = [("zh", _("Chinese")), ("en", _("English")), ("hmn", _("Miao"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+#: The project's own words, then Wagtail's admin words its Chinese catalogue lacks (kept
+#: apart so ``make messages`` leaves them; see that file's header).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "wagtail"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -299,6 +301,14 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "vtt", "csv", "odt", "docx"]
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True
+#: Slugs are ASCII: a Chinese title becomes pinyin (``archive.core.slugs``), so addresses
+#: stay readable when shared, instead of percent-encoded characters.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# The admin asks no host but this one: in China an avatar host or a release check fails or
+# hangs the page. Avatars are initials; the version check is ours to make, not Wagtail's.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 TAGGIT_CASE_INSENSITIVE = True
 
 LOGGING = {

@@ -8,14 +8,56 @@ Each vocabulary is its own snippet so curators find them by name in the admin.
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
 
 from archive.core.i18n import localized
+
+#: What Chinese place names end with and people leave off (or add): 排莫 is 排莫村.
+PLACE_SUFFIXES = "村寨乡镇县州市"
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _joined_pinyin(text: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(text)).lower().replace(" ", "")
+
+
+class TermQuerySet(models.QuerySet):
+    def search_labels(self, query: str) -> TermQuerySet:
+        """Terms any of whose labels holds every word of ``query``: Chinese (排莫, 排莫村),
+        pinyin of the Chinese label (paimo), English, Miao or the slug.
+
+        Matching is by substring on the labels (the admin's choosers and listings), not by
+        the search engine: the database engine has no Chinese word breaking, and a
+        vocabulary holds hundreds of terms, not millions.
+        """
+        words = (query or "").split()[:6]
+        qs = self
+        for word in words:
+            match = Q()
+            for variant in {word, word.rstrip(PLACE_SUFFIXES) or word}:
+                for field in ("label_zh", "label_en", "label_hmn", "slug"):
+                    match |= Q(**{f"{field}__icontains": variant})
+            if not _CJK.search(word):
+                needle = word.lower()
+                match |= Q(
+                    pk__in=[
+                        pk
+                        for pk, label in self.model.objects.values_list("pk", "label_zh")
+                        if needle in _joined_pinyin(label)
+                    ]
+                )
+            qs = qs.filter(match)
+        return qs
 
 
 class Term(index.Indexed, models.Model):
@@ -38,6 +80,8 @@ class Term(index.Indexed, models.Model):
     )
     note_zh = models.TextField(_("scope note (Chinese)"), blank=True)
     note_en = models.TextField(_("scope note (English)"), blank=True)
+
+    objects = TermQuerySet.as_manager()
 
     panels = [
         FieldPanel("slug"),

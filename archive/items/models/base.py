@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -38,8 +37,10 @@ from archive.access.models import LICENCE_URIS, AccessLevel, Licence, TKLabel
 from archive.core.fields import ChoiceListField
 from archive.core.i18n import language_map, localized
 from archive.core.pagecache import low_bandwidth, mark_cacheable
+from archive.core.slugs import PinyinSlugMixin, PinyinSlugPageForm
 from archive.vocabularies.models import Place
 
+from .. import registry
 from ..listing import attach_thumbs, item_assets
 from ..panels import MediaStatusPanel
 from ..prose import describe
@@ -90,8 +91,9 @@ class ItemTag(TaggedItemBase):
     )
 
 
-class ItemPageForm(WagtailAdminPageForm):
-    """Refuses, with the reason, to publish or submit public material lacking consent.
+class ItemPageForm(PinyinSlugPageForm):
+    """Refuses, with the reason, to publish or submit public material lacking consent; an
+    empty slug is made from the Chinese title in pinyin (``archive.core.slugs``).
 
     The model repeats the check for every other path to ``live`` (see ``ItemPage.clean``);
     this form gives curators the message beside the field instead of an error page.
@@ -118,7 +120,7 @@ class ItemPageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class ItemPage(Page):
+class ItemPage(PinyinSlugMixin, Page):
     """The descriptive core every heritage item shares, whatever its kind.
 
     Titles and descriptions are stored once per content language (Chinese, English, Miao);
@@ -237,6 +239,15 @@ class ItemPage(Page):
     class Meta:
         verbose_name = _("heritage item")
         verbose_name_plural = _("heritage items")
+
+    @classmethod
+    def can_create_at(cls, parent) -> bool:
+        """Under a founding collection, only its own kind of item (no music under 刺绣纹样);
+        ``subpage_types`` is per class, the registry knows each collection's kind."""
+        if not super().can_create_at(parent):
+            return False
+        found = registry.by_slug(parent.slug)
+        return found is None or found.page_class is cls
 
     @classmethod
     def kind_panels(cls) -> list:

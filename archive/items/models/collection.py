@@ -14,13 +14,14 @@ from wagtail.search import index
 from archive.access import policy
 from archive.core.i18n import localized
 from archive.core.pagecache import mark_cacheable
+from archive.core.slugs import PinyinSlugMixin, PinyinSlugPageForm
 
 from .. import registry
 from ..listing import attach_thumbs, filter_collection
 from .base import ItemPage
 
 
-class CollectionPage(Page):
+class CollectionPage(PinyinSlugMixin, Page):
     """A collection of the archive: the three founding ones, and any curators add."""
 
     title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
@@ -43,6 +44,7 @@ class CollectionPage(Page):
         FieldPanel("cover_asset"),
     ]
     search_fields = Page.search_fields + [index.SearchField("title_en")]
+    base_form_class = PinyinSlugPageForm
     parent_page_types = ["portal.HomePage"]
     subpage_types = [c.model for c in registry.COLLECTIONS]
 
