@@ -2,7 +2,9 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -30,7 +32,11 @@ urlpatterns = [
     path("oai", oai, name="oai"),
     path("low-bandwidth", core_views.low_bandwidth, name="low-bandwidth"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Browsers that ignore <link rel="icon"> still ask here.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
 ]
+
+handler404 = "archive.core.views.page_not_found"
 
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),

@@ -25,6 +25,7 @@ from archive.core.i18n import content_languages
 from archive.items import registry
 from archive.items.models import ItemPage
 from archive.items.periods import period_keys
+from archive.items.tags import tag_labels
 
 from . import text
 
@@ -135,7 +136,7 @@ def build(page: Any) -> dict:
     for ip in page.people.select_related("person").all():
         person = ip.person
         people.extend(v for lang in langs if (v := getattr(person, f"name_{lang}", "")))
-    tags = [t.name for t in page.tags.all()]
+    tags = [label for t in page.tags.all() for label in tag_labels(t.name)]
     cues = [
         {
             "start": float(c.start),
@@ -216,12 +217,20 @@ def suggestions(doc: dict) -> list[str]:
     return [s for s in dict.fromkeys(out) if s]
 
 
+def chinese_text(doc: dict) -> list[str]:
+    """Every piece of Chinese the document holds that a visitor may find it by."""
+    zh = [doc["title_zh"], doc["description_zh"], doc["extra_zh"]]
+    zh += [t for term in doc["terms"] for t in term["zh"]]
+    zh += doc["place"]["zh"] + doc["people"] + doc["tags"]
+    zh += [cue.get("text_zh", "") for cue in doc["cues"]]
+    return [x for x in zh if x]
+
+
 def pinyin_of(doc: dict) -> str:
-    """Pinyin of the short Chinese names (title, terms, places, people), for visitors who
-    type ``hudie`` for 蝴蝶. Long prose is left out: it would bloat the index for little."""
-    zh = [doc["title_zh"], *[t for term in doc["terms"] for t in term["zh"]]]
-    zh += doc["place"]["zh"] + doc["people"]
-    return text.pinyin_text(" ".join(x for x in zh if x))
+    """Pinyin of all the Chinese in the document (names, titles, descriptions, transcripts),
+    so ``hudie`` finds every item 蝴蝶 finds. Tokens are distinct per document, so prose
+    adds its vocabulary once, not its length."""
+    return " ".join(dict.fromkeys(text.pinyin_tokens(" ".join(chinese_text(doc)))))
 
 
 def live_items():

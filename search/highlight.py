@@ -35,6 +35,7 @@ def _spans(value: str, needles: list[str]) -> list[tuple[int, int]]:
         pattern = re.escape(needle) if text.is_cjk(needle) else rf"\b{re.escape(needle)}\w*"
         for m in re.finditer(pattern, folded):
             spans.append((m.start(), m.end()))
+    spans += _pinyin_spans(value, needles)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
@@ -43,6 +44,27 @@ def _spans(value: str, needles: list[str]) -> list[tuple[int, int]]:
         else:
             merged.append((s, e))
     return merged
+
+
+def _pinyin_spans(value: str, needles: list[str]) -> list[tuple[int, int]]:
+    """Chinese characters whose pinyin is a Latin needle: ``hudie`` marks 蝴蝶."""
+    latin = {n for n in needles if n.isascii() and n.isalpha()}
+    if not latin:
+        return []
+    spans: list[tuple[int, int]] = []
+    for m in text.CJK_RUN.finditer(value):
+        syllables = text.char_pinyin(m.group())
+        for i in range(len(syllables)):
+            joined = ""
+            for j in range(i, len(syllables)):
+                if not syllables[j]:
+                    break
+                joined += syllables[j]
+                if joined in latin:
+                    spans.append((m.start() + i, m.start() + j + 1))
+                if not any(n.startswith(joined) for n in latin):
+                    break
+    return spans
 
 
 def mark(value: str, terms: list[text.Term], width: int | None = None) -> str | None:

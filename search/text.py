@@ -6,7 +6,8 @@ of the analysis that matter for this archive are done here, at index time and at
 
 * Chinese: unigrams and bigrams of every run of CJK characters (a query of two or more
   characters must match its bigrams, which is the precision of ``cjk_bigram``);
-* pinyin: ``hudie`` finds 蝴蝶, through joined syllable n-grams made with pypinyin;
+* pinyin: ``hudie`` (or ``húdié``, ``hu2die2``) finds 蝴蝶, through joined syllable n-grams
+  made with pypinyin, over every field that holds Chinese (titles, descriptions, transcripts);
 * Latin script (English, Miao in Hmub orthography, pinyin names): lowercased, accents
   folded (``Mǎi`` → ``mai``);
 * Miao tone letters: Hmub writes each syllable's tone as a final consonant letter
@@ -60,6 +61,18 @@ def _pinyin(run: str) -> tuple[str, ...]:
     from pypinyin import lazy_pinyin
 
     return tuple(s for s in lazy_pinyin(run) if LATIN_WORD.fullmatch(s))
+
+
+@lru_cache(maxsize=4096)
+def char_pinyin(run: str) -> tuple[str, ...]:
+    """One toneless syllable per character of a CJK run ('' where a character has none), so
+    a pinyin match can be mapped back onto the characters it stands for (highlighting)."""
+    from pypinyin import lazy_pinyin
+
+    out = lazy_pinyin(run, errors=lambda chars: [""] * len(chars))
+    if len(out) != len(run):  # pypinyin grouped something unexpectedly: no mapping
+        return ("",) * len(run)
+    return tuple(s if LATIN_WORD.fullmatch(s) else "" for s in out)
 
 
 def pinyin_tokens(text: str, longest: int = 3) -> list[str]:
@@ -121,6 +134,10 @@ class Term:
         return [a + b for a, b in zip(self.text, self.text[1:], strict=False)]
 
 
+#: Pinyin typed with tone numbers (``hu2die2``, ``lu2sheng1``): every syllable ends in 1–5.
+TONE_NUMBERED = re.compile(r"(?:[a-z]*[aeiouv][a-z]*[1-5])+")
+
+
 def parse_query(raw: str | None) -> list[Term]:
     """A visitor's text as plain words. Every operator, quote, colon, wildcard, slash or
     bracket is just a separator: user text is never handed to an engine's query parser."""
@@ -130,6 +147,8 @@ def parse_query(raw: str | None) -> list[Term]:
         if is_cjk(word):
             terms.append(Term(word[:20], True))
         else:
+            if TONE_NUMBERED.fullmatch(word):
+                word = re.sub(r"[1-5]", "", word)
             terms.append(Term(word[:40], False))
         if len(terms) >= MAX_QUERY_TERMS:
             break

@@ -169,10 +169,17 @@ def search(request):
     if searched:
         result = run(query)
         shown = present(result)
+        facets = _facet_links(request, shown["facets"], query)
         context.update(
             result=result,
             hits=shown["hits"],
-            facets=_facet_links(request, shown["facets"], query),
+            facets=facets,
+            chosen=[
+                {**v, "facet_title": f["title"]}
+                for f in facets
+                for v in f["values"]
+                if v["selected"]
+            ],
             pages=_page_links(request, result),
             degraded=result.degraded,
             filters=query.filters,

@@ -16,7 +16,7 @@ import uuid
 import pytest
 
 from archive.access.models import CommunityMembership
-from archive.items.models import EmbroideryPatternPage, TranscriptCue
+from archive.items.models import CollectionPage, EmbroideryPatternPage, TranscriptCue
 from archive.people.models import Person
 from archive.vocabularies.models import Dialect, Motif, Place
 from search import engines, indexing
@@ -141,6 +141,22 @@ def corpus() -> dict:
     TranscriptCue.objects.create(item=hidden_song, start=7, end=9, text_en="whisperword maple")
     items["hidden_song"] = hidden_song
     return {"items": items, "community": community, "motifs": (butterfly, mother, tiger)}
+
+
+def plain_pattern(title: str, title_en: str, **kw) -> EmbroideryPatternPage:
+    """A public pattern with no motif, under the embroidery collection."""
+    parent = CollectionPage.objects.get(slug="embroidery")
+    page = EmbroideryPatternPage(
+        title=title,
+        title_en=title_en,
+        identifier=f"MHA-EMB-PLN-{uuid.uuid4().hex[:6]}",
+        slug=f"emb-{uuid.uuid4().hex[:8]}",
+        access_level="public",
+        year_from=2001,
+        **kw,
+    )
+    parent.add_child(instance=page)
+    return page
 
 
 def audiences(community: Person) -> dict:

@@ -1,8 +1,10 @@
-"""Small public doors that are not pages: the low-bandwidth switch and transcripts as WebVTT."""
+"""Small public doors that are not pages: the low-bandwidth switch, the friendly "not found"
+page, and transcripts as WebVTT."""
 
 from __future__ import annotations
 
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotFound, HttpResponseRedirect
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .pagecache import LOW_BANDWIDTH_COOKIE
@@ -23,3 +25,10 @@ def low_bandwidth(request):
     else:
         response.delete_cookie(LOW_BANDWIDTH_COOKIE, samesite="Lax")
     return response
+
+
+def page_not_found(request, exception=None):
+    """A 404 in the visitor's language with the ways back in (``handler404``): never Django's
+    English page, and nothing about what was asked for beyond the visitor's own address."""
+    body = loader.render_to_string("404.html", {"path": request.path}, request=request)
+    return HttpResponseNotFound(body)

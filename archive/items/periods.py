@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 #: Before this year periods are centuries, from it on decades.
@@ -80,9 +81,18 @@ def ordinal(n: int) -> str:
 
 
 def period_label(key: str) -> str:
-    """``1980s`` stays as it is; ``c19`` reads "19th century"."""
+    """A period as a visitor reads it in the active language: ``1980s`` → "1980s" or
+    "1980年代"; ``c19`` → "19th century" or "19世纪". The one place that says it, for the
+    collection filters, the search facets and anything else that shows a period."""
     if m := _CENTURY.match(key or ""):
-        return _("%(n)s century") % {"n": ordinal(int(m.group(1)))}
+        n = int(m.group(1))
+        # English ordinals ("19th") are English grammar; other languages get the number.
+        english = (get_language() or "").startswith("en")
+        # Translators: a century; %(ordinal)s is "19th" in English, "19" otherwise.
+        return _("%(ordinal)s century") % {"ordinal": ordinal(n) if english else n}
+    if (span := bounds(key or "")) and _DECADE.match(key):
+        # Translators: a decade, "1980s"; %(year)s is its first year.
+        return _("%(year)ss") % {"year": span[0]}
     return key
 
 

@@ -105,6 +105,11 @@ def describe(item, credits) -> str:
         sentence = _("%(thing)s%(dialect)s%(from_place)s%(by_people)s%(topic)s%(in_date)s.")
     elif kind is registry.FOLK_MUSIC:
         thing = _label(item.genre) or str(item.kind_label)
+        festival = _label(item.festival)
+        # "At the Miao New Year … in Miao New Year" says the same thing twice: when the
+        # date already names the festival, the festival phrase is left out.
+        if festival and festival.lower() in (localized(item, "date_text") or "").lower():
+            festival = ""
         instruments = [_label(t) for t in item.instruments.all()]
         parts = {
             "thing": _a(thing if not english else thing.lower()),
@@ -113,9 +118,7 @@ def describe(item, credits) -> str:
             "instruments": _(" with %(instruments)s") % {"instruments": _join(instruments)}
             if instruments
             else "",
-            "festival": _(" at %(festival)s") % {"festival": _label(item.festival)}
-            if item.festival
-            else "",
+            "festival": _(" at %(festival)s") % {"festival": festival} if festival else "",
             "in_date": _date(item),
         }
         sentence = _("%(thing)s%(from_place)s%(by_people)s%(instruments)s%(festival)s%(in_date)s.")

@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from archive.access import policy
+from archive.core.i18n import localized
 from archive.items import registry
 from archive.items.listing import attach_thumbs
 from archive.items.models import (
@@ -96,6 +97,54 @@ def ways_in(home, user, collections: dict) -> list[dict]:
     return groups
 
 
+#: Map label size in the SVG's units: the map is drawn at least as wide as its 320 units on
+#: a phone, so this is never under 12 px on screen (CSS ``.map-label`` says the same).
+MAP_FONT = 13
+
+
+def _label_box(v: dict, side: str) -> tuple[float, float, float, float, float, float, str]:
+    """(left, top, right, bottom, text x, text y, anchor) of ``v``'s label on ``side``."""
+    name = localized(v["place"], "label")
+    width = sum(MAP_FONT if ord(c) > 0x2E80 else MAP_FONT * 0.6 for c in name)
+    x, y, r = v["x"], v["y"], v["r"]
+    if side == "right":
+        left, top, anchor = x + r + 3, y - MAP_FONT / 2, "start"
+        tx, ty = left, y + MAP_FONT * 0.35
+    elif side == "left":
+        left, top, anchor = x - r - 3 - width, y - MAP_FONT / 2, "end"
+        tx, ty = x - r - 3, y + MAP_FONT * 0.35
+    elif side == "above":
+        left, top, anchor = x - width / 2, y - r - 2 - MAP_FONT, "middle"
+        tx, ty = x, y - r - 4
+    else:
+        left, top, anchor = x - width / 2, y + r + 2, "middle"
+        tx, ty = x, y + r + MAP_FONT
+    return left, top, left + width, top + MAP_FONT, tx, ty, anchor
+
+
+def place_labels(located: list[dict]) -> None:
+    """Put each village's name beside its dot where it overlaps no other name or dot and
+    stays on the map; the busiest villages choose first. A name with no free place is left
+    off the map (the list under it names every village)."""
+    taken = [(v["x"] - v["r"], v["y"] - v["r"], v["x"] + v["r"], v["y"] + v["r"]) for v in located]
+    for v in located:  # already sorted busiest first
+        v["label"] = None
+        for side in ("right", "left", "above", "below"):
+            left, top, right, bottom, tx, ty, anchor = _label_box(v, side)
+            if left < 2 or top < 2 or right > MAP_W - 2 or bottom > MAP_H - 2:
+                continue
+            own = (v["x"] - v["r"], v["y"] - v["r"], v["x"] + v["r"], v["y"] + v["r"])
+            if any(
+                a < right and left < c and b < bottom and top < d
+                for (a, b, c, d) in taken
+                if (a, b, c, d) != own
+            ):
+                continue
+            taken.append((left, top, right, bottom))
+            v["label"] = {"x": round(tx, 1), "y": round(ty, 1), "anchor": anchor}
+            break
+
+
 def village_map(home, user, collections: dict) -> dict:
     """Villages with items, placed on a small equirectangular map, each linked to the
     collection that holds most of its items."""
@@ -141,6 +190,5 @@ def village_map(home, user, collections: dict) -> dict:
             v["x"] = round(off_x + (v["lon"] - min(lons)) * mid * scale, 1)
             v["y"] = round(off_y + (max(lats) - v["lat"]) * scale, 1)
             v["r"] = round(4 + min(v["count"], 20) ** 0.5 * 1.5, 1)
-            v["label_left"] = v["x"] > MAP_W * 0.7
-            v["lx"] = v["x"] - v["r"] - 3 if v["label_left"] else v["x"] + v["r"] + 3
+        place_labels(located)
     return {"villages": villages, "located": located, "width": MAP_W, "height": MAP_H}

@@ -233,7 +233,7 @@ class ElasticEngine(Engine):
                 **c,
                 "tokens": text.encoded(
                     text.index_tokens(
-                        " ".join([c["text_hmn"], c["text_zh"], c["text_en"]]), pinyin=False
+                        " ".join([c["text_hmn"], c["text_zh"], c["text_en"]]), pinyin=True
                     )
                 ),
             }
@@ -244,7 +244,7 @@ class ElasticEngine(Engine):
             "cues": cues,
             "sort_title": (doc["title_en"] or doc["title_zh"] or "")[:255],
             "tokens": body_of(doc),
-            "title_tokens": text.encoded(text.index_tokens(title_text, pinyin=False)),
+            "title_tokens": text.encoded(text.index_tokens(title_text, pinyin=True)),
         }
 
     def _actions(self, index: str, docs: Iterable[dict]):

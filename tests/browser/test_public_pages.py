@@ -86,7 +86,7 @@ def test_the_translation_toggles_between_miao_chinese_and_english(phone, live_se
     assert line.locator("[data-lang=zh]").is_visible()
     assert not line.locator("[data-lang=en]").is_visible()
     assert not line.locator("[data-lang=hmn]").is_visible()
-    phone.get_by_role("button", name="Hmub").click()
+    phone.get_by_role("button", name="Miao language").click()  # 苗语 in Chinese
     assert line.locator("[data-lang=hmn]").is_visible()
     assert not line.locator("[data-lang=zh]").is_visible()
 

@@ -88,7 +88,7 @@ class CollectionPage(PinyinSlugMixin, Page):
         context["items"] = page
         context["filters"] = filters
         context["filter_problems"] = problems
-        context["filtered"] = any(f.selected for f in filters)
+        context["filtered"] = sum(1 for f in filters if f.selected)
         params = QueryDict(mutable=True)
         for f in filters:
             if f.selected:
