@@ -153,3 +153,26 @@ def test_media_is_processed_by_an_rq_worker_on_real_redis(tmp_path):
     _manage(env, "rqworker", "default", "media", "--burst", "--job-class", "django_tasks_rq.Job")
     status, _, names = _status(env, pk)
     assert status == "ready" and "opus" in names
+
+
+@pytest.mark.django_db
+def test_curators_see_in_chinese_that_no_worker_is_running(client, settings):
+    from django.utils import timezone
+
+    from archive.workers.models import Heartbeat
+    from tests import factories
+
+    settings.TASKS = {  # a real queue, as deployed: tasks wait for a worker
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "media"],
+        }
+    }
+    # (django-tasks rebuilds its backends when TASKS changes.)
+    client.force_login(factories.user(groups=("Curators",), is_staff=True))
+    home = client.get("/admin/").content.decode()
+    assert "没有任务进程在运行" in home
+    Heartbeat.objects.create(
+        worker_id="w1", host="h", pid=1, queues="media", beat_at=timezone.now()
+    )
+    assert "mha-worker-warning" not in client.get("/admin/").content.decode()

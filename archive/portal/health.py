@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -55,27 +56,56 @@ def _storage() -> dict:
 OVERDUE_AFTER = timedelta(minutes=10)
 
 
-def _tasks() -> dict:
+@dataclass(frozen=True)
+class QueueState:
+    """The task queue as curators and load balancers need to know it."""
+
+    backend: str
+    #: False when tasks run inside the request (tests): there is no worker to watch.
+    watched: bool
+    workers: int = 0
+    waiting: int | None = None
+    overdue: int = 0
+
+    @property
+    def problem(self) -> str:
+        if not self.watched:
+            return ""
+        if self.overdue:
+            return f"{self.overdue} task(s) waiting over {OVERDUE_AFTER} to start"
+        if not self.workers:
+            return "no task worker is alive (start one: manage.py worker)"
+        return ""
+
+
+def queue_state() -> QueueState:
     backend = task_backends["default"]
-    info: dict = {"backend": type(backend).__name__}
+    name = type(backend).__name__
     if backend.__class__.__module__.startswith("django_tasks.backends.immediate"):
-        return info  # tasks run inside the request: no worker to watch
-    workers = heartbeat.alive()
-    info["workers"] = len(workers)
+        return QueueState(name, watched=False)
+    waiting = overdue = None
     if backend.__class__.__module__.startswith("django_tasks_db"):
         from django_tasks_db.models import DBTaskResult, get_date_max
 
         ready = DBTaskResult.objects.filter(status="READY")
-        info["waiting"] = ready.count()
+        waiting = ready.count()
         cutoff = timezone.now() - OVERDUE_AFTER
         # run_after holds the largest date for "as soon as possible".
         overdue = ready.filter(
             Q(run_after__lt=cutoff) | Q(run_after=get_date_max(), enqueued_at__lt=cutoff)
         ).count()
-        if overdue:
-            raise RuntimeError(f"{overdue} task(s) waiting over {OVERDUE_AFTER} to start")
-    if not workers:
-        raise RuntimeError("no task worker is alive (start one: manage.py worker)")
+    return QueueState(name, True, len(heartbeat.alive()), waiting, overdue or 0)
+
+
+def _tasks() -> dict:
+    state = queue_state()
+    if state.problem:
+        raise RuntimeError(state.problem)
+    info: dict = {"backend": state.backend}
+    if state.watched:
+        info["workers"] = state.workers
+    if state.waiting is not None:
+        info["waiting"] = state.waiting
     return info
 
 
