@@ -7,10 +7,9 @@ import re
 
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
 
 from archive.access import policy
-from archive.core.http import share
+from archive.core.http import read_only_door, share
 
 from .models import Derivative, MediaAsset
 
@@ -18,7 +17,7 @@ _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _NAME = re.compile(r"^[a-z0-9-]{1,40}$")
 
 
-@require_GET
+@read_only_door
 def asset_file(request, asset_id: int, name: str):
     if not _NAME.match(name):
         raise Http404
@@ -44,6 +43,12 @@ def ranged_file_response(request, fieldfile, content_type: str | None = None):
         content_type or mimetypes.guess_type(fieldfile.name)[0] or "application/octet-stream"
     )
     size = fieldfile.size
+    if request.method == "HEAD":
+        # What a GET would say, without opening the file (it may live on object storage).
+        response = HttpResponse(content_type=content_type)
+        response["Content-Length"] = str(size)
+        response["Accept-Ranges"] = "bytes"
+        return response
     match = _RANGE.match(request.headers.get("Range", ""))
     if not match or (not match.group(1) and not match.group(2)):
         response = FileResponse(fieldfile.open("rb"), content_type=content_type)

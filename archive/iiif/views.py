@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 
 from django.http import Http404, HttpResponse
-from django.views.decorators.http import require_http_methods
 
 from archive.access import policy
-from archive.core.http import share
+from archive.core.http import read_only_door, share
 from archive.core.i18n import content_languages
 from archive.items.models import CollectionPage, ItemPage
 
+from .negotiation import jsonld_content_type
 from .presentation import (
     PRESENTATION_CONTEXT,
     build_collection,
@@ -47,14 +47,11 @@ def _shared(request, response: HttpResponse, public: bool) -> HttpResponse:
 
 
 def _jsonld(request, payload: str) -> HttpResponse:
-    if "application/ld+json" in request.headers.get("Accept", ""):
-        content_type = f'application/ld+json;profile="{PRESENTATION_CONTEXT}"'
-    else:
-        content_type = "application/json"
+    content_type = jsonld_content_type(request.headers.get("Accept"), PRESENTATION_CONTEXT)
     return HttpResponse(payload, content_type=content_type)
 
 
-@require_http_methods(["GET", "HEAD"])
+@read_only_door
 def manifest(request, page_id: int):
     page = _visible_item(request, page_id)
     doc = build_manifest(request, page)
@@ -65,7 +62,7 @@ def manifest(request, page_id: int):
     return _shared(request, _jsonld(request, doc.jsonld()), _for_everyone(page))
 
 
-@require_http_methods(["GET", "HEAD"])
+@read_only_door
 def collection(request, slug: str):
     page = CollectionPage.objects.live().filter(slug=slug).first()
     if page is None:
@@ -74,7 +71,7 @@ def collection(request, slug: str):
     return _shared(request, _jsonld(request, doc.jsonld()), True)
 
 
-@require_http_methods(["GET", "HEAD"])
+@read_only_door
 def transcript(request, page_id: str, lang: str):
     if lang not in content_languages():
         raise Http404
@@ -88,7 +85,7 @@ def transcript(request, page_id: str, lang: str):
     return _shared(request, response, policy.transcript_shown_to_everyone(page))
 
 
-@require_http_methods(["GET", "HEAD"])
+@read_only_door
 def dublin_core(request, page_id: int):
     page = _visible_item(request, page_id)
     payload = json.dumps(visible_dublin_core(page, request.user), ensure_ascii=False)
