@@ -9,6 +9,7 @@ names only what its reader may open.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +35,7 @@ from archive.core.i18n import VERNACULAR, bcp47, content_languages, language_map
 from archive.items.models import Role
 from media_pipeline.specs import AUDIO_SPECS, VIDEO_SPECS
 
+from .image_api import parse_size
 from .image_views import descriptor
 
 #: URL language code → BCP 47 tag used in the documents.
@@ -147,12 +149,15 @@ def _image_canvas(request, manifest: Manifest, asset, base: str, label) -> bool:
     service = _absolute(request, f"/iiif/3/{asset.pk}")
     canvas = manifest.make_canvas(id=base, label=label)
     canvas.set_hwd(height=desc.height, width=desc.width)
+    # ``full/max`` of an image over the service's limits is smaller than the image: the body
+    # gives the size that URL delivers (the canvas keeps the full size, for the service).
+    max_w, max_h = parse_size("max", desc.width, desc.height)
     body = AnnotationBody(
         id=f"{service}/full/max/0/default.jpg",
         type="Image",
         format="image/jpeg",
-        height=desc.height,
-        width=desc.width,
+        height=max_h,
+        width=max_w,
         service=[ServiceV3(id=service, type="ImageService3", profile="level2")],
     )
     _painting(canvas, base, body)
@@ -192,6 +197,16 @@ def _audio_canvas(request, manifest: Manifest, asset, base: str, label):
     return canvas
 
 
+def _video_size(asset, spec, width: int, height: int) -> dict[str, int]:
+    """The size of one video rendition: as recorded, or as the pipeline's spec makes it."""
+    made = asset.derivative(spec.name)
+    if made is not None and made.width and made.height:
+        w, h = made.width, made.height
+    else:
+        w, h = spec.output_size(width, height)
+    return {"width": w, "height": h}
+
+
 def _video_canvas(request, manifest: Manifest, asset, base: str, label):
     duration = _duration(asset)
     probe = asset.original.probe
@@ -201,7 +216,15 @@ def _video_canvas(request, manifest: Manifest, asset, base: str, label):
     bodies = [
         b
         for b in (
-            _body(request, asset, spec.name, "Video", "video/mp4", duration=duration)
+            _body(
+                request,
+                asset,
+                spec.name,
+                "Video",
+                "video/mp4",
+                duration=duration,
+                **_video_size(asset, spec, width, height),
+            )
             for spec in VIDEO_SPECS
         )
         if b is not None
@@ -371,6 +394,26 @@ def build_collection(request, collection_page) -> Collection:
         for item in items
     ]
     return coll
+
+
+def _languages_as_lists(node):
+    if isinstance(node, dict):
+        return {
+            k: [v] if k == "language" and isinstance(v, str) else _languages_as_lists(v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_languages_as_lists(v) for v in node]
+    return node
+
+
+def to_json(doc: Manifest | Collection) -> str:
+    """The document as JSON-LD text.
+
+    iiif-prezi3 types a resource's ``language`` as one string, but Presentation 3 (§3.3)
+    requires a list of BCP 47 tags, and strict clients warn on a string; so the models are
+    given a string and the output turns every ``language`` into a list."""
+    return json.dumps(_languages_as_lists(json.loads(doc.jsonld())), ensure_ascii=False)
 
 
 def webvtt(page, code: str) -> str:

@@ -19,6 +19,7 @@ from .presentation import (
     PRESENTATION_CONTEXT,
     build_collection,
     build_manifest,
+    to_json,
     visible_dublin_core,
     webvtt,
 )
@@ -59,7 +60,7 @@ def manifest(request, page_id: int):
         # A manifest MUST have at least one canvas; with no media the reader may see, there
         # is nothing for a IIIF viewer to open (the item page does not link one either).
         raise Http404
-    return _shared(request, _jsonld(request, doc.jsonld()), _for_everyone(page))
+    return _shared(request, _jsonld(request, to_json(doc)), _for_everyone(page))
 
 
 @read_only_door
@@ -68,7 +69,7 @@ def collection(request, slug: str):
     if page is None:
         raise Http404
     doc = build_collection(request, page)
-    return _shared(request, _jsonld(request, doc.jsonld()), True)
+    return _shared(request, _jsonld(request, to_json(doc)), True)
 
 
 @read_only_door

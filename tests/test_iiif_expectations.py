@@ -1,0 +1,285 @@
+"""IIIF as viewers and aggregators expect it (issue 13, findings 1–8): canonical links that
+are themselves valid requests, CORS preflight on every door, CORS on the media files a
+manifest names, content negotiation that caches keep apart, ``language`` as a list, sizes on
+every body. Hidden material stays hidden behind each of these doors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import pyvips
+from django.core.cache import cache
+from django.db import transaction
+from django.test import override_settings
+
+from archive.iiif import presentation
+from archive.iiif.image_views import Descriptor
+from archive.iiif.validation import validate
+from demo import mediamaker as make
+from media_pipeline.probe import identify
+from tests import factories
+from tests.iiif_support import add_media, media_archive
+
+IMAGE_CONTEXT = "http://iiif.io/api/image/3/context.json"
+PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
+
+
+@pytest.fixture(scope="module")
+def media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("iiif-expect-media")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, media_root):
+    settings.MEDIA_ROOT = media_root
+    cache.clear()
+
+
+@pytest.fixture(scope="module")
+def archive(django_db_setup, django_db_blocker, media_root, tmp_path_factory):
+    """The media archive and one restricted image, made once and rolled back after."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media_root),
+        transaction.atomic(),
+    ):
+        data = media_archive(tmp_path_factory.mktemp("iiif-expect-src"))
+        data["restricted_image"] = add_media(
+            data["pattern"],
+            make.card(media_root / "secret.jpg", 600, 400),
+            access_level="restricted",
+        )
+        yield data
+        transaction.set_rollback(True)
+
+
+pytestmark = pytest.mark.django_db
+
+
+def decode(response) -> pyvips.Image:
+    return pyvips.Image.new_from_buffer(response.content, "")
+
+
+def links(response) -> dict[str, str]:
+    return {rel: url for url, rel in re.findall(r'<([^>]+)>;rel="([a-z]+)"', response["Link"])}
+
+
+def door_urls(archive) -> list[str]:
+    image, recording = archive["image"].pk, archive["recording"].pk
+    return [
+        f"/iiif/3/{image}/info.json",
+        f"/iiif/3/{image}/full/200,/0/default.jpg",
+        f"/iiif/3/item/{recording}/manifest",
+        "/iiif/3/collection/dialects",
+        f"/iiif/3/item/{recording}/transcript.hmn.vtt",
+        f"/iiif/3/item/{recording}/dc.json",
+        archive["audio"].url("opus"),
+    ]
+
+
+# --- 1. the canonical Link header is canonical, and a valid request ----------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "full/^1600,/0/default.jpg",  # upscaled: the canonical form keeps the ^
+        "full/1500,/0/default.jpg",  # the whole image at full size is full/max
+        "0,0,1500,1100/750,/0/color.png",  # the whole region is "full"
+        "square/pct:50/!22.5/gray.webp",
+        "100,100,200,200/^!300,300/90/default.jpg",
+    ],
+)
+def test_the_canonical_link_is_itself_a_request_for_the_same_image(client, archive, path):
+    base = f"http://testserver/iiif/3/{archive['image'].pk}"
+    response = client.get(f"{base}/{path}")
+    assert response.status_code == 200
+    rels = links(response)
+    assert rels["profile"] == "http://iiif.io/api/image/3/level2.json"
+    assert rels["describedby"] == f"{base}/info.json"
+    canonical = client.get(rels["canonical"])
+    assert canonical.status_code == 200, rels["canonical"]
+    assert links(canonical)["canonical"] == rels["canonical"]  # canonical of canonical
+    a, b = decode(response), decode(canonical)
+    assert (a.width, a.height, a.bands) == (b.width, b.height, b.bands)
+
+
+def test_an_upscaled_request_is_canonically_upscaled(client, archive):
+    base = f"http://testserver/iiif/3/{archive['image'].pk}"
+    response = client.get(f"{base}/full/^1600,/0/default.jpg")
+    assert links(response)["canonical"] == f"{base}/full/^1600,1173/0/default.jpg"
+
+
+def test_info_json_lists_the_link_headers_it_sends(client, archive):
+    info = client.get(f"/iiif/3/{archive['image'].pk}/info.json").json()
+    assert {"canonicalLinkHeader", "profileLinkHeader"} <= set(info["extraFeatures"])
+
+
+# --- 2. CORS preflight; HEAD on the file door ---------------------------------------------
+
+
+def test_every_door_answers_a_viewers_preflight(client, archive):
+    for url in door_urls(archive):
+        response = client.options(
+            url,
+            headers={
+                "Origin": "https://viewer.example",
+                "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Headers": "accept, range",
+            },
+        )
+        assert response.status_code == 204, url
+        assert response["Access-Control-Allow-Origin"] == "*", url
+        assert {"GET", "HEAD"} <= set(response["Access-Control-Allow-Methods"].split(", "))
+        allowed = {h.lower() for h in response["Access-Control-Allow-Headers"].split(", ")}
+        assert {"accept", "range", "authorization"} <= allowed, url
+
+
+def test_a_preflight_reveals_nothing_about_hidden_material(client, archive):
+    secret = archive["restricted_image"].pk
+    hidden = client.options(f"/iiif/3/{secret}/info.json")
+    missing = client.options("/iiif/3/99999999/info.json")
+    assert hidden.status_code == missing.status_code == 204
+    assert dict(hidden.items()) == dict(missing.items())
+    assert client.get(f"/iiif/3/{secret}/info.json").status_code == 404  # the GET decides
+
+
+def test_head_on_a_media_file_says_what_a_get_would(client, archive):
+    audio = archive["audio"]
+    url = audio.url("opus")
+    head, get = client.head(url), client.get(url)
+    assert head.status_code == 200 and head.content == b""
+    assert head["Content-Length"] == str(len(b"".join(get.streaming_content)))
+    assert head["Content-Type"] == get["Content-Type"]
+    assert head["Access-Control-Allow-Origin"] == "*"
+    assert client.head(archive["restricted_image"].url("thumb")).status_code == 404
+    assert client.post(url).status_code == 405
+
+
+# --- 3. media files a manifest names are readable cross-origin ----------------------------
+
+
+def test_every_file_a_public_manifest_names_is_cors_open(client, archive):
+    urls = set()
+    for page in ("recording", "music", "pattern"):
+        text = client.get(f"/iiif/3/item/{archive[page].pk}/manifest").content.decode()
+        urls |= set(re.findall(r'"(http://testserver/assets/[^"]+)"', text))
+    names = {u.rsplit("/", 1)[1] for u in urls}
+    assert {"opus", "aac", "waveform", "mp4-480", "poster", "thumb"} <= names
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Access-Control-Allow-Origin"] == "*", url
+        assert "Content-Range" in response["Access-Control-Expose-Headers"], url
+    ranged = client.get(archive["audio"].url("opus"), headers={"Range": "bytes=0-99"})
+    assert ranged.status_code == 206 and ranged["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_restricted_file_is_not_opened_to_other_origins(client, archive):
+    secret = archive["restricted_image"]
+    assert client.get(secret.url("thumb")).status_code == 404
+    client.force_login(factories.user(groups=("Curators",)))
+    response = client.get(secret.url("thumb"))
+    assert response.status_code == 200
+    assert "Access-Control-Allow-Origin" not in response
+    assert response["Cache-Control"] == "private, no-store"
+
+
+# --- 4. content negotiation that caches keep apart ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "accept, expected",
+    [
+        (None, 'application/ld+json;profile="{ctx}"'),
+        ("*/*", 'application/ld+json;profile="{ctx}"'),
+        ("application/json", "application/json"),
+        ('application/ld+json;profile="{ctx}"', 'application/ld+json;profile="{ctx}"'),
+        ("application/json, application/ld+json;q=0.5", "application/json"),
+        ("application/ld+json, application/json;q=0.9", 'application/ld+json;profile="{ctx}"'),
+    ],
+)
+def test_json_documents_negotiate_and_say_they_vary(client, archive, accept, expected):
+    for url, ctx in (
+        (f"/iiif/3/{archive['image'].pk}/info.json", IMAGE_CONTEXT),
+        (f"/iiif/3/item/{archive['pattern'].pk}/manifest", PRESENTATION_CONTEXT),
+        ("/iiif/3/collection/embroidery", PRESENTATION_CONTEXT),
+    ):
+        headers = {"Accept": accept.format(ctx=ctx)} if accept else {}
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200
+        assert response["Content-Type"] == expected.format(ctx=ctx), url
+        vary = {v.strip().lower() for v in response["Vary"].split(",")}
+        assert "accept" in vary, url
+        assert response["Cache-Control"].startswith("public")
+
+
+# --- 5. language as a list; 6. sizes on video bodies; 7. image bodies over maxArea --------
+
+
+def test_transcript_bodies_give_their_language_as_a_list(client, archive):
+    doc = client.get(f"/iiif/3/item/{archive['recording'].pk}/manifest").json()
+    validate(doc)
+    notes = doc["items"][0]["annotations"][0]["items"]
+    assert [a["body"]["language"] for a in notes] == [["hmn"], ["zh-Hans"], ["en"]]
+    with pytest.raises(AssertionError):
+        validate({**doc, "items": [_with_string_language(doc["items"][0])]})
+
+
+def _with_string_language(canvas: dict) -> dict:
+    note = canvas["annotations"][0]["items"][0]
+    body = {**note["body"], "language": "hmn"}
+    page = {**canvas["annotations"][0], "items": [{**note, "body": body}]}
+    return {**canvas, "annotations": [page]}
+
+
+def test_video_bodies_give_the_size_each_rendition_has(client, archive):
+    doc = client.get(f"/iiif/3/item/{archive['music'].pk}/manifest").json()
+    body = doc["items"][0]["items"][0]["items"][0]["body"]
+    renditions = body["items"] if body["type"] == "Choice" else [body]
+    video = archive["video"]
+    for rendition in renditions:
+        name = rendition["id"].rsplit("/", 1)[1]
+        made = identify(video.derivatives.get(name=name).file.path).probe
+        assert (rendition["width"], rendition["height"]) == (made["width"], made["height"])
+
+
+def test_an_image_over_max_area_has_a_body_the_size_full_max_delivers(client, archive, monkeypatch):
+    # A 20 MP image: full/max is capped at 16 MP, so the body must say 4579×3663.
+    real = presentation.descriptor
+
+    def big(asset_id, user):
+        desc = real(asset_id, user)
+        return desc and Descriptor(**{**desc.__dict__, "width": 5000, "height": 4000})
+
+    monkeypatch.setattr(presentation, "descriptor", big)
+    doc = client.get(f"/iiif/3/item/{archive['pattern'].pk}/manifest").json()
+    canvas = doc["items"][0]
+    body = canvas["items"][0]["items"][0]["body"]
+    assert (canvas["width"], canvas["height"]) == (5000, 4000)
+    assert body["id"].endswith("/full/max/0/default.jpg")
+    assert (body["width"], body["height"]) == (4579, 3663)
+
+
+# --- 8. transparent corners in PNG --------------------------------------------------------
+
+
+def test_an_arbitrary_rotation_in_png_has_transparent_corners(client, archive):
+    pk = archive["image"].pk
+    png = decode(client.get(f"/iiif/3/{pk}/full/300,/22.5/default.png"))
+    assert png.bands == 4 and png.hasalpha()
+    assert png.getpoint(0, 0)[3] == 0 and png.getpoint(png.width // 2, png.height // 2)[3] == 255
+    gray = decode(client.get(f"/iiif/3/{pk}/full/300,/22.5/gray.png"))
+    assert gray.bands == 2 and gray.getpoint(0, 0)[1] == 0
+    jpg = decode(client.get(f"/iiif/3/{pk}/full/300,/22.5/default.jpg"))
+    assert jpg.bands == 3 and min(jpg.getpoint(0, 0)) > 240  # JPEG has no alpha: white
+
+
+def test_a_video_rendition_size_follows_the_pipelines_scaling_rule():
+    from media_pipeline.specs import VIDEO_SPECS
+
+    by_name = {spec.name: spec for spec in VIDEO_SPECS}
+    assert by_name["mp4-480"].output_size(1920, 1080) == (854, 480)  # ffmpeg's scale=-2:480
+    assert by_name["mp4-240"].output_size(1920, 1080) == (426, 240)
+    assert by_name["mp4-480"].output_size(320, 240) == (320, 240)  # never enlarged
