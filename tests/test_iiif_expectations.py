@@ -283,3 +283,95 @@ def test_a_video_rendition_size_follows_the_pipelines_scaling_rule():
     assert by_name["mp4-480"].output_size(1920, 1080) == (854, 480)  # ffmpeg's scale=-2:480
     assert by_name["mp4-240"].output_size(1920, 1080) == (426, 240)
     assert by_name["mp4-480"].output_size(320, 240) == (320, 240)  # never enlarged
+
+
+# --- Content Search 2.0 over transcripts --------------------------------------------------
+
+
+def search(client, archive, path="search", **params):
+    return client.get(f"/iiif/3/item/{archive['recording'].pk}/{path}", params)
+
+
+def test_the_manifest_names_a_search_service_for_its_transcript(client, archive):
+    doc = client.get(f"/iiif/3/item/{archive['recording'].pk}/manifest").json()
+    validate(doc)
+    (service,) = doc["service"]
+    assert service["type"] == "SearchService2"
+    assert service["id"].endswith(f"/iiif/3/item/{archive['recording'].pk}/search")
+    assert service["service"][0]["type"] == "AutoCompleteService2"
+    pattern = client.get(f"/iiif/3/item/{archive['pattern'].pk}/manifest").json()
+    assert "service" not in pattern  # no transcript, nothing to search
+
+
+def test_a_spoken_word_is_found_at_the_second_it_is_said(client, archive):
+    manifest = client.get(f"/iiif/3/item/{archive['recording'].pk}/manifest").json()
+    canvas = manifest["items"][0]["id"]
+    response = search(client, archive, q="ghet")
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        'application/ld+json;profile="http://iiif.io/api/search/2/context.json"'
+    )
+    assert response["Access-Control-Allow-Origin"] == "*"
+    doc = response.json()
+    assert doc["@context"] == "http://iiif.io/api/search/2/context.json"
+    assert doc["type"] == "AnnotationPage" and doc["id"].endswith("/search?q=ghet")
+    (hit,) = doc["items"]
+    assert hit["motivation"] == "supplementing"
+    assert hit["target"] == f"{canvas}#t=1,1.9"
+    assert hit["body"] == {
+        "type": "TextualBody",
+        "value": "Ghet Lok",
+        "format": "text/plain",
+        "language": ["hmn"],
+    }
+    (zh,) = search(client, archive, q="古歌").json()["items"]
+    assert zh["target"] == f"{canvas}#t=0,0.9" and zh["body"]["language"] == ["zh-Hans"]
+    (both,) = search(client, archive, q="SONG ancient").json()["items"]  # every term, any case
+    assert both["body"]["value"] == "The ancient song & more"
+    assert search(client, archive, q="nowhere").json()["items"] == []
+    assert search(client, archive).json()["items"] == []
+
+
+def test_search_parameters_it_cannot_honour_are_reported(client, archive):
+    doc = search(client, archive, q="ghet", user="https://example.org/u", motivation="painting")
+    assert doc.json()["ignored"] == ["user"]
+    assert doc.json()["items"] == []  # transcripts are supplementing, not painting
+    assert len(search(client, archive, q="ghet", motivation="supplementing").json()["items"]) == 1
+
+
+def test_autocomplete_offers_the_transcripts_words(client, archive):
+    response = search(client, archive, "autocomplete", q="GH")
+    assert response.status_code == 200
+    doc = response.json()
+    assert doc["type"] == "TermPage"
+    assert doc["items"] == [{"value": "ghet", "total": 1}]
+    assert search(client, archive, "autocomplete", q="古").json()["items"] == [
+        {"value": "古歌", "total": 1}
+    ]
+
+
+def test_a_transcript_the_reader_may_not_hear_cannot_be_searched(client, archive):
+    from archive.assets.models import MediaAsset
+
+    audio = archive["audio"]
+    MediaAsset.objects.filter(pk=audio.pk).update(access_level="restricted")
+    try:
+        for path in ("search", "autocomplete"):
+            assert search(client, archive, path, q="ghet").status_code == 404
+        client.force_login(factories.user())  # signed in, still not allowed
+        assert search(client, archive, q="ghet").status_code == 404
+        client.force_login(factories.user(groups=("Curators",)))
+        response = search(client, archive, q="ghet")
+        assert response.status_code == 200 and len(response.json()["items"]) == 1
+        assert response["Cache-Control"] == "private, no-store"
+        assert "Access-Control-Allow-Origin" not in response
+    finally:
+        MediaAsset.objects.filter(pk=audio.pk).update(access_level="public")
+
+
+def test_a_hidden_items_search_is_404_like_its_other_doors(client, archive):
+    hidden = factories.recording(archive["collections"]["dialects"], access="community")
+    for path in ("search", "autocomplete"):
+        assert client.get(f"/iiif/3/item/{hidden.pk}/{path}?q=a").status_code == 404
+        assert client.get(f"/iiif/3/item/{archive['pattern'].pk}/{path}?q=a").status_code == 404
+        assert client.options(f"/iiif/3/item/{hidden.pk}/{path}").status_code == 204

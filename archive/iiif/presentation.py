@@ -67,6 +67,14 @@ def manifest_path(page_id: int) -> str:
     return f"/iiif/3/item/{page_id}/manifest"
 
 
+def search_path(page_id: int) -> str:
+    return f"/iiif/3/item/{page_id}/search"
+
+
+def autocomplete_path(page_id: int) -> str:
+    return f"/iiif/3/item/{page_id}/autocomplete"
+
+
 def collection_path(slug: str) -> str:
     return f"/iiif/3/collection/{slug}"
 
@@ -263,9 +271,10 @@ def transcript_languages(page) -> list[str]:
     return [code for code in order if any(getattr(c, f"text_{code}", "") for c in cues)]
 
 
-def _supplementing(request, page, canvas, base: str) -> None:
+def _supplementing(request, page, canvas, base: str) -> bool:
+    """Attach the transcripts ``request.user`` may read; whether there were any."""
     if not policy.can_view_transcript(request.user, page):
-        return
+        return False
     annotations = []
     for code in transcript_languages(page):
         url = _absolute(request, f"/iiif/3/item/{page.pk}/transcript.{code}.vtt")
@@ -285,6 +294,7 @@ def _supplementing(request, page, canvas, base: str) -> None:
         )
     if annotations:
         canvas.annotations = [AnnotationPage(id=f"{base}/transcripts", items=annotations)]
+    return bool(annotations)
 
 
 def build_manifest(request, page) -> Manifest:
@@ -359,8 +369,20 @@ def build_manifest(request, page) -> Manifest:
                 thumbnail = _thumbnail(request, asset)
     if thumbnail:
         manifest.thumbnail = thumbnail
-    if timed_canvas is not None:
-        _supplementing(request, page, timed_canvas, timed_canvas.id)
+    if timed_canvas is not None and _supplementing(request, page, timed_canvas, timed_canvas.id):
+        # Content Search 2.0 over the transcript, named only to those who may read it.
+        manifest.service = [
+            ServiceV3(
+                id=_absolute(request, search_path(page.pk)),
+                type="SearchService2",
+                service=[
+                    ServiceV3(
+                        id=_absolute(request, autocomplete_path(page.pk)),
+                        type="AutoCompleteService2",
+                    )
+                ],
+            )
+        ]
     return manifest
 
 

@@ -14,6 +14,7 @@ from archive.core.http import read_only_door, share
 from archive.core.i18n import content_languages
 from archive.items.models import CollectionPage, ItemPage
 
+from .content_search import SEARCH_CONTEXT, autocomplete_page, search_page
 from .negotiation import jsonld_content_type
 from .presentation import (
     PRESENTATION_CONTEXT,
@@ -47,8 +48,8 @@ def _shared(request, response: HttpResponse, public: bool) -> HttpResponse:
     return share(response, public and not request.user.is_authenticated, vary=("Accept",))
 
 
-def _jsonld(request, payload: str) -> HttpResponse:
-    content_type = jsonld_content_type(request.headers.get("Accept"), PRESENTATION_CONTEXT)
+def _jsonld(request, payload: str, context: str = PRESENTATION_CONTEXT) -> HttpResponse:
+    content_type = jsonld_content_type(request.headers.get("Accept"), context)
     return HttpResponse(payload, content_type=content_type)
 
 
@@ -92,3 +93,35 @@ def dublin_core(request, page_id: int):
     payload = json.dumps(visible_dublin_core(page, request.user), ensure_ascii=False)
     response = HttpResponse(payload, content_type="application/json")
     return _shared(request, response, _for_everyone(page))
+
+
+def _searchable(request, page_id: int):
+    """The item and the id of the canvas its transcript is on, if the reader may read it."""
+    page = _visible_item(request, page_id)
+    if not page.cues.exists() or not policy.can_view_transcript(request.user, page):
+        raise Http404  # the same answer as the WebVTT door
+    doc = build_manifest(request, page)
+    canvas = next((c for c in doc.items if getattr(c, "annotations", None)), None)
+    if canvas is None:
+        raise Http404  # no recording to point into
+    return page, doc.id.rsplit("/", 1)[0], canvas.id
+
+
+@read_only_door
+def search(request, page_id: int):
+    """IIIF Content Search 2.0 over the item's transcript."""
+    page, base, canvas_id = _searchable(request, page_id)
+    doc = search_page(page.specific, request.GET, request.build_absolute_uri(), base, canvas_id)
+    payload = json.dumps(doc, ensure_ascii=False)
+    response = _jsonld(request, payload, SEARCH_CONTEXT)
+    return _shared(request, response, policy.transcript_shown_to_everyone(page))
+
+
+@read_only_door
+def autocomplete(request, page_id: int):
+    """IIIF Content Search 2.0 autocomplete: words of the transcript starting with ``q``."""
+    page, _base, _canvas = _searchable(request, page_id)
+    doc = autocomplete_page(page.specific, request.GET, request.build_absolute_uri())
+    payload = json.dumps(doc, ensure_ascii=False)
+    response = _jsonld(request, payload, SEARCH_CONTEXT)
+    return _shared(request, response, policy.transcript_shown_to_everyone(page))
