@@ -375,3 +375,30 @@ def test_a_hidden_items_search_is_404_like_its_other_doors(client, archive):
         assert client.get(f"/iiif/3/item/{hidden.pk}/{path}?q=a").status_code == 404
         assert client.get(f"/iiif/3/item/{archive['pattern'].pk}/{path}?q=a").status_code == 404
         assert client.options(f"/iiif/3/item/{hidden.pk}/{path}").status_code == 204
+
+
+# --- AV depth: the singer's photo accompanies the song ------------------------------------
+
+
+def test_a_recordings_photo_accompanies_the_sound_while_it_plays(client, archive, tmp_path):
+    from archive.assets.models import MediaAsset
+
+    page = factories.recording(archive["collections"]["dialects"], speaker=factories.person())
+    photo = add_media(page, make.card(tmp_path / "singer.jpg", 300, 400), caption_en="Singer")
+    add_media(page, make.tone(tmp_path / "sung.wav", 2, frequency=220))
+    doc = client.get(f"/iiif/3/item/{page.pk}/manifest").json()
+    validate(doc)
+    (canvas,) = doc["items"]  # the photo is not a canvas of its own
+    assert canvas["duration"] == pytest.approx(2, abs=0.1)
+    accompanying = canvas["accompanyingCanvas"]
+    assert accompanying["type"] == "Canvas" and accompanying["label"]["en"] == ["Singer"]
+    assert (accompanying["width"], accompanying["height"]) == (300, 400)
+    body = accompanying["items"][0]["items"][0]["body"]
+    assert body["service"][0]["id"] == f"http://testserver/iiif/3/{photo.pk}"
+    assert client.get(body["id"]).status_code == 200
+    assert doc["thumbnail"][0]["type"] == "Image"
+    # A photo the reader may not see accompanies nothing, and is named nowhere.
+    MediaAsset.objects.filter(pk=photo.pk).update(access_level="restricted")
+    cache.clear()
+    text = client.get(f"/iiif/3/item/{page.pk}/manifest").content.decode()
+    assert "accompanyingCanvas" not in text and f"/iiif/3/{photo.pk}" not in text

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from iiif_prezi3 import (
+    AccompanyingCanvas,
     Annotation,
     AnnotationBody,
     AnnotationPage,
@@ -154,9 +155,17 @@ def _image_canvas(request, manifest: Manifest, asset, base: str, label) -> bool:
     desc = descriptor(asset.pk, request.user)
     if desc is None:
         return False
-    service = _absolute(request, f"/iiif/3/{asset.pk}")
     canvas = manifest.make_canvas(id=base, label=label)
-    canvas.set_hwd(height=desc.height, width=desc.width)
+    _paint_image(request, canvas, asset, base, desc)
+    canvas.thumbnail = _thumbnail(request, asset) or None
+    return True
+
+
+def _paint_image(request, canvas, asset, base: str, desc) -> None:
+    """The image service's picture painted on ``canvas``, at the image's full size."""
+    service = _absolute(request, f"/iiif/3/{asset.pk}")
+    # Plain attributes: iiif-prezi3's AccompanyingCanvas has no set_hwd helper.
+    canvas.width, canvas.height = desc.width, desc.height
     # ``full/max`` of an image over the service's limits is smaller than the image: the body
     # gives the size that URL delivers (the canvas keeps the full size, for the service).
     max_w, max_h = parse_size("max", desc.width, desc.height)
@@ -169,7 +178,18 @@ def _image_canvas(request, manifest: Manifest, asset, base: str, label) -> bool:
         service=[ServiceV3(id=service, type="ImageService3", profile="level2")],
     )
     _painting(canvas, base, body)
-    canvas.thumbnail = _thumbnail(request, asset) or None
+
+
+def _accompany(request, canvas, asset, label) -> bool:
+    """Show ``asset`` (the singer's or the speaker's photo) while the audio ``canvas`` plays
+    (Cookbook 0014, accompanyingCanvas)."""
+    desc = descriptor(asset.pk, request.user)
+    if desc is None:
+        return False
+    base = f"{canvas.id}/accompanying"
+    accompanying = AccompanyingCanvas(id=base, label=label, items=[])
+    _paint_image(request, accompanying, asset, base, desc)
+    canvas.accompanyingCanvas = accompanying
     return True
 
 
@@ -353,20 +373,40 @@ def build_manifest(request, page) -> Manifest:
     )
     timed_canvas = None
     thumbnail: list = []
+    assets = list(assets)
+    kinds = [a.kind for a in assets]
+    # A recording's first picture accompanies its first sound rather than standing apart.
+    photo = (
+        assets[kinds.index(MediaKind.IMAGE)]
+        if MediaKind.AUDIO in kinds and MediaKind.IMAGE in kinds
+        else None
+    )
+    sound = None
     for n, asset in enumerate(assets, start=1):
         label = language_map(asset, "caption") or {"none": [f"{n}"]}
         canvas_base = f"{base}/canvas/{asset.pk}"
+        if asset is photo:
+            continue
         if asset.kind == MediaKind.IMAGE:
             if _image_canvas(request, manifest, asset, canvas_base, label) and not thumbnail:
                 thumbnail = _thumbnail(request, asset)
         elif asset.kind == MediaKind.AUDIO:
             canvas = _audio_canvas(request, manifest, asset, canvas_base, label)
             timed_canvas = timed_canvas or canvas
+            sound = sound or canvas
         elif asset.kind == MediaKind.VIDEO:
             canvas = _video_canvas(request, manifest, asset, canvas_base, label)
             timed_canvas = timed_canvas or canvas
             if canvas is not None and not thumbnail:
                 thumbnail = _thumbnail(request, asset)
+    if photo is not None:
+        label = language_map(photo, "caption") or {"none": [str(assets.index(photo) + 1)]}
+        # With no sound to accompany (none could be drawn), the photo is a canvas after all.
+        shown = (sound is not None and _accompany(request, sound, photo, label)) or (
+            _image_canvas(request, manifest, photo, f"{base}/canvas/{photo.pk}", label)
+        )
+        if shown:
+            thumbnail = thumbnail or _thumbnail(request, photo)
     if thumbnail:
         manifest.thumbnail = thumbnail
     if timed_canvas is not None and _supplementing(request, page, timed_canvas, timed_canvas.id):
