@@ -215,6 +215,25 @@ def test_json_documents_negotiate_and_say_they_vary(client, archive, accept, exp
         assert response["Cache-Control"].startswith("public")
 
 
+def vary(response) -> set[str]:
+    return {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+
+
+def test_public_images_and_files_vary_only_by_what_changes_their_bytes(client, archive):
+    pk = archive["image"].pk
+    client.cookies["django_language"] = "en"  # a visitor who has seen a page
+    assert vary(client.get(f"/iiif/3/{pk}/info.json")) == {"accept"}
+    tile = client.get(f"/iiif/3/{pk}/0,0,512,512/512,/0/default.jpg")
+    assert tile["Cache-Control"].startswith("public") and vary(tile) == set()
+    assert vary(client.get(archive["audio"].url("opus"))) == set()
+    # A manifest's body depends on the reader, so it still varies by Cookie.
+    assert "cookie" in vary(client.get(f"/iiif/3/item/{archive['pattern'].pk}/manifest"))
+    # Private material is the reader's own, whatever it varies by.
+    client.force_login(factories.user(groups=("Curators",)))
+    secret = client.get(f"/iiif/3/{archive['restricted_image'].pk}/info.json")
+    assert secret["Cache-Control"] == "private, no-store" and "cookie" in vary(secret)
+
+
 # --- 5. language as a list; 6. sizes on video bodies; 7. image bodies over maxArea --------
 
 

@@ -34,7 +34,7 @@ def asset_file(request, asset_id: int, name: str):
             raise Http404
         fieldfile, content_type = derivative.file, derivative.content_type
     response = ranged_file_response(request, fieldfile, content_type)
-    return share(response, policy.asset_shown_to_everyone(asset))
+    return share(response, policy.asset_shown_to_everyone(asset), same_for_every_reader=True)
 
 
 def ranged_file_response(request, fieldfile, content_type: str | None = None):

@@ -29,15 +29,26 @@ PREFLIGHT_SECONDS = 86400
 
 
 def share(
-    response: HttpResponse, for_everyone: bool, *, vary: tuple[str, ...] = ()
+    response: HttpResponse,
+    for_everyone: bool,
+    *,
+    vary: tuple[str, ...] = (),
+    same_for_every_reader: bool = False,
 ) -> HttpResponse:
     """Material for everyone may be kept by shared caches, briefly (a withdrawal or an
     unpublish must leave them within ``MHA_PUBLIC_CACHE_SECONDS``), and read from any origin
-    (IIIF viewers, waveform drawers); anything else is the reader's own and kept by no one."""
+    (IIIF viewers, waveform drawers); anything else is the reader's own and kept by no one.
+
+    ``same_for_every_reader``: the body of material for everyone does not depend on who
+    asks (a file, an image, an info.json), so its ``Vary`` is exactly ``vary``, without the
+    ``Cookie`` and ``Accept-Language`` that the session and locale middleware add to every
+    response; a shared cache then keeps one copy, not one per visitor."""
     if for_everyone:
         response["Access-Control-Allow-Origin"] = "*"
         response["Access-Control-Expose-Headers"] = ", ".join(EXPOSED_HEADERS)
         response["Cache-Control"] = f"public, max-age={settings.MHA_PUBLIC_CACHE_SECONDS}"
+        if same_for_every_reader:
+            response.mha_exact_vary = vary
     else:
         response["Cache-Control"] = "private, no-store"
         vary = ("Cookie", *vary)
@@ -75,3 +86,23 @@ def read_only_door(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return view(request, *args, **kwargs)
 
     return door
+
+
+class ExactVaryMiddleware:
+    """Sets ``Vary`` to exactly what ``share(..., same_for_every_reader=True)`` asked for.
+
+    First in ``MIDDLEWARE``, so it sees the response after the session and locale
+    middleware have added their ``Cookie`` and ``Accept-Language``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        exact = getattr(response, "mha_exact_vary", None)
+        if exact is not None:
+            if exact:
+                response["Vary"] = ", ".join(exact)
+            elif response.has_header("Vary"):
+                del response["Vary"]
+        return response

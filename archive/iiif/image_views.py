@@ -98,7 +98,8 @@ def descriptor(asset_id: int, user) -> Descriptor | None:
 def _headers(
     response: HttpResponse, desc: Descriptor | None, vary: tuple[str, ...] = ()
 ) -> HttpResponse:
-    return share(response, desc is not None and desc.public, vary=vary)
+    # An image and its info.json are the same bytes for everyone who may see them.
+    return share(response, desc is not None and desc.public, vary=vary, same_for_every_reader=True)
 
 
 def _error(status: int, message: str) -> HttpResponse:
