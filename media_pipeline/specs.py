@@ -46,6 +46,12 @@ class VideoSpec:
     extension: str = "mp4"
     content_type: str = "video/mp4"
 
+    def output_size(self, width: int, height: int) -> tuple[int, int]:
+        """The size this rendition of a ``width``×``height`` video has: ffmpeg's
+        ``scale=-2:min(height,ih)`` (aspect kept, width rounded to an even number)."""
+        h = min(self.height, height)
+        return max(2, round(h * width / (height * 2)) * 2), h
+
 
 #: Image renditions. GPS and other metadata are stripped; colours converted to sRGB;
 #: orientation applied.

@@ -234,6 +234,7 @@ def video_derivatives(
     for n, spec in enumerate(VIDEO_SPECS):
         out = workdir / f"{spec.name}.{spec.extension}"
         original = source(src)
+        # Keep in step with VideoSpec.output_size, which manifests use to give each size.
         video = original.video.filter("scale", -2, f"min({spec.height},ih)")
         run(
             compile_outputs(

@@ -21,6 +21,7 @@ from tests import factories
 from tests.iiif_support import add_media, media_archive
 
 PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
+IMAGE_CONTEXT = "http://iiif.io/api/image/3/context.json"
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +72,7 @@ def test_info_json_describes_the_image_for_any_viewer(client, archive):
     asset = archive["image"]
     response = get(client, f"/iiif/3/{asset.pk}/info.json")
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == f'application/ld+json;profile="{IMAGE_CONTEXT}"'
     assert response["Access-Control-Allow-Origin"] == "*"
     assert response["Cache-Control"].startswith("public")
     info = response.json()
@@ -80,10 +81,8 @@ def test_info_json_describes_the_image_for_any_viewer(client, archive):
     assert info["type"] == "ImageService3" and info["profile"] == "level2"
     assert info["tiles"] == [{"width": 512, "scaleFactors": [1, 2, 4]}]
     assert info["maxArea"] == 16_777_216
-    ld = get(client, f"/iiif/3/{asset.pk}/info.json", Accept="application/ld+json")
-    assert ld["Content-Type"] == (
-        'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
-    )
+    plain = get(client, f"/iiif/3/{asset.pk}/info.json", Accept="application/json")
+    assert plain["Content-Type"] == "application/json"
 
 
 def test_the_base_uri_redirects_to_info_json(client, archive):
@@ -297,7 +296,7 @@ def test_an_audio_manifest_offers_its_renditions_as_a_choice_and_the_transcripts
         assert client.get(body["id"]).status_code == 200
     notes = canvas["annotations"][0]["items"]
     assert {a["motivation"] for a in notes} == {"supplementing"}
-    assert [a["body"]["language"] for a in notes] == ["hmn", "zh-Hans", "en"]
+    assert [a["body"]["language"] for a in notes] == [["hmn"], ["zh-Hans"], ["en"]]
     vtt = client.get(notes[1]["body"]["id"])
     assert vtt.status_code == 200
     assert vtt["Content-Type"] == "text/vtt; charset=utf-8"

@@ -142,9 +142,44 @@ def test_unknown_quality_is_400_and_a_known_unoffered_format_is_501(qf, code):
 
 def test_a_full_request_has_a_canonical_form_for_caching():
     req = parse_image_request("full", "pct:10", "!90", "color.png", W, H)
-    assert req.canonical == "0,0,6000,4000/600,400/!90/default.png"
+    assert req.canonical == "full/600,400/!90/default.png"
     assert req.content_type == "image/png"
     assert not req.is_plain
+
+
+@pytest.mark.parametrize(
+    "region, size, rotation, width, height, expected",
+    [
+        ("full", "^1500,", "0", 1000, 1000, "full/^1500,1500/0"),  # the ^ is kept
+        ("full", "^max", "0", 600, 400, "full/^max/0"),
+        ("full", "max", "0", W, H, "full/max/0"),  # capped by maxArea, still max
+        ("full", "6000,", "0", W, H, "full/6000,4000/0"),  # over maxArea: 400 either way
+        ("0,0,6000,4000", "pct:10", "0", W, H, "full/600,400/0"),
+        ("square", "max", "0", W, H, "1000,0,4000,4000/max/0"),
+        ("square", "max", "0", 500, 500, "full/max/0"),  # the square of a square image
+        ("125,15,120,140", "90,", "!345", W, H, "125,15,120,140/90,105/!345"),
+        ("125,15,120,140", "120,140", "0", W, H, "125,15,120,140/max/0"),
+        ("125,15,120,140", "^240,", "0", W, H, "125,15,120,140/^240,280/0"),
+        ("full", "300,", "22.50", W, H, "full/300,200/22.5"),
+        ("full", "300,", "0.0000001", W, H, "full/300,200/0.0000001"),  # no exponent
+        ("full", "300,", "123.4567891", W, H, "full/300,200/123.4567891"),  # every digit
+    ],
+)
+def test_the_canonical_form_follows_the_specification_and_is_a_valid_request(
+    region, size, rotation, width, height, expected
+):
+    try:
+        req = parse_image_request(region, size, rotation, "default.jpg", width, height)
+    except IIIFError:
+        assert expected == "full/6000,4000/0"
+        return
+    assert req.canonical == f"{expected}/default.jpg"
+    again = parse_image_request(*req.canonical.split("/"), width, height)
+    assert again == req  # the canonical URL asks for exactly the same image
+
+
+def test_a_max_area_image_is_delivered_smaller_than_its_full_size():
+    assert parse_size("max", 5000, 4000) == (4579, 3663)
 
 
 def test_info_json_describes_tiles_sizes_and_limits():
@@ -155,7 +190,8 @@ def test_info_json_describes_tiles_sizes_and_limits():
     assert doc["tiles"] == [{"width": 512, "scaleFactors": [1, 2, 4, 8, 16]}]
     assert doc["sizes"][0] == {"width": 375, "height": 250}
     assert all(s["width"] * s["height"] <= doc["maxArea"] for s in doc["sizes"])
-    assert {"png", "webp"} <= set(doc["extraFormats"])
+    assert doc["extraFormats"] == ["webp"]  # png is in the level 2 profile already
+    assert {"canonicalLinkHeader", "profileLinkHeader"} <= set(doc["extraFeatures"])
     assert {"gray", "bitonal"} <= set(doc["extraQualities"])
     assert doc["preferredFormats"][0] == "jpg"  # what the pre-cut tiles are
 

@@ -7,10 +7,9 @@ import re
 
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
 
 from archive.access import policy
-from archive.core.http import share
+from archive.core.http import read_only_door, share
 
 from .models import Derivative, MediaAsset
 
@@ -34,12 +33,12 @@ def asset_file(request, asset_id: int, name: str):
             raise Http404
         fieldfile, content_type = derivative.file, derivative.content_type
     response = ranged_file_response(request, fieldfile, content_type)
-    return share(response, policy.asset_shown_to_everyone(asset))
+    return share(response, policy.asset_shown_to_everyone(asset), same_for_every_reader=True)
 
 
 # Wrapped by name rather than with @decorator syntax: mutmut leaves decorated functions
 # unmutated, and the mutation run must reach this door (README, "Mutation testing").
-asset_file = require_GET(asset_file)
+asset_file = read_only_door(asset_file)
 
 
 def ranged_file_response(request, fieldfile, content_type: str | None = None):
@@ -48,6 +47,12 @@ def ranged_file_response(request, fieldfile, content_type: str | None = None):
         content_type or mimetypes.guess_type(fieldfile.name)[0] or "application/octet-stream"
     )
     size = fieldfile.size
+    if request.method == "HEAD":
+        # What a GET would say, without opening the file (it may live on object storage).
+        response = HttpResponse(content_type=content_type)
+        response["Content-Length"] = str(size)
+        response["Accept-Ranges"] = "bytes"
+        return response
     match = _RANGE.match(request.headers.get("Range", ""))
     if not match or (not match.group(1) and not match.group(2)):
         response = FileResponse(fieldfile.open("rb"), content_type=content_type)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 CONTEXT = "http://iiif.io/api/image/3/context.json"
 PROTOCOL = "http://iiif.io/api/image"
@@ -31,12 +32,15 @@ QUALITIES = ("default", "color", "gray", "bitonal")
 FORMATS = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 #: Formats the specification names that we recognise but do not produce: 501, not 400.
 KNOWN_UNSUPPORTED_FORMATS = ("tif", "gif", "jp2", "pdf")
-EXTRA_FORMATS = ["png", "webp"]
+#: Only what the level 2 profile does not already promise (it names jpg and png).
+EXTRA_FORMATS = ["webp"]
 EXTRA_QUALITIES = ["color", "gray", "bitonal"]
 #: JPEG first: the pre-cut tiles are JPEG, and OpenSeadragon asks for the first listed.
 PREFERRED_FORMATS = ["jpg", "webp"]
 EXTRA_FEATURES = [
+    "canonicalLinkHeader",
     "mirroring",
+    "profileLinkHeader",
     "regionByPct",
     "regionByPx",
     "regionSquare",
@@ -91,6 +95,10 @@ class ImageRequest:
     rotation: float
     quality: str
     format: str
+    #: The full image's size and the limits, which the canonical form depends on.
+    full_w: int = 0
+    full_h: int = 0
+    limits: Limits = Limits()
 
     @property
     def content_type(self) -> str:
@@ -98,12 +106,25 @@ class ImageRequest:
 
     @property
     def canonical(self) -> str:
-        """The canonical URI path (region/size/rotation/quality.format) for caches."""
+        """The canonical URI path (region/size/rotation/quality.format), Image 3 §4.8.
+
+        ``full`` when the region is the whole image; ``max`` (or ``^max``) when the size is the
+        largest the region can have without (with) upscaling; otherwise ``w,h``, prefixed with
+        ``^`` when the output is larger than the region, so the canonical URL is itself a
+        valid request for the same pixels."""
+        whole = (self.x, self.y, self.w, self.h) == (0, 0, self.full_w, self.full_h)
+        region = "full" if whole else f"{self.x},{self.y},{self.w},{self.h}"
+        out = (self.out_w, self.out_h)
+        if out == parse_size("max", self.w, self.h, self.limits):
+            size = "max"
+        elif out == parse_size("^max", self.w, self.h, self.limits):
+            size = "^max"
+        else:
+            up = "^" if self.out_w > self.w or self.out_h > self.h else ""
+            size = f"{up}{self.out_w},{self.out_h}"
         rot = f"{'!' if self.mirror else ''}{_fmt_num(self.rotation)}"
         q = "default" if self.quality == "color" else self.quality
-        return (
-            f"{self.x},{self.y},{self.w},{self.h}/{self.out_w},{self.out_h}/{rot}/{q}.{self.format}"
-        )
+        return f"{region}/{size}/{rot}/{q}.{self.format}"
 
     @property
     def is_plain(self) -> bool:
@@ -117,7 +138,11 @@ class ImageRequest:
 
 
 def _fmt_num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    """An integer when possible, else the shortest exact decimal: no exponent, no trailing
+    zeros, a leading 0 below 1 (Image 3 §4.7)."""
+    if float(value).is_integer():
+        return str(int(value))
+    return format(Decimal(repr(float(value))), "f")
 
 
 def parse_region(region: str, width: int, height: int) -> tuple[int, int, int, int]:
@@ -233,7 +258,9 @@ def parse_image_request(
     out_w, out_h = parse_size(size, w, h, limits)
     mirror, degrees = parse_rotation(rotation)
     quality, fmt = parse_quality_format(quality_format)
-    return ImageRequest(x, y, w, h, out_w, out_h, mirror, degrees, quality, fmt)
+    return ImageRequest(
+        x, y, w, h, out_w, out_h, mirror, degrees, quality, fmt, width, height, limits
+    )
 
 
 def scale_factors(width: int, height: int, tile: int) -> list[int]:

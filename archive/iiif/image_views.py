@@ -17,15 +17,15 @@ from dataclasses import asdict, dataclass
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
-from django.views.decorators.http import require_http_methods
 
 from archive.access import policy
 from archive.assets.models import Derivative, MediaAsset
-from archive.core.http import share
+from archive.core.http import read_only_door, share
 from media_pipeline.tiles import TILE_SIZE
 
 from . import sources
 from .image_api import CONTEXT, IIIFError, info_document, parse_image_request
+from .negotiation import jsonld_content_type
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ MAX_PATH = 1024
 CACHE_MAX_BYTES = 2 * 1024 * 1024
 CACHE_SECONDS = 24 * 3600
 DESCRIPTOR_SECONDS = 300
+PROFILE_URI = "http://iiif.io/api/image/3/level2.json"
 
 
 @dataclass
@@ -94,8 +95,11 @@ def descriptor(asset_id: int, user) -> Descriptor | None:
     return desc
 
 
-def _headers(response: HttpResponse, desc: Descriptor | None) -> HttpResponse:
-    return share(response, desc is not None and desc.public)
+def _headers(
+    response: HttpResponse, desc: Descriptor | None, vary: tuple[str, ...] = ()
+) -> HttpResponse:
+    # An image and its info.json are the same bytes for everyone who may see them.
+    return share(response, desc is not None and desc.public, vary=vary, same_for_every_reader=True)
 
 
 def _error(status: int, message: str) -> HttpResponse:  # pragma: no mutate block
@@ -109,7 +113,7 @@ def service_id(request, asset_id: int) -> str:  # pragma: no mutate block
     return request.build_absolute_uri(f"/iiif/3/{asset_id}")
 
 
-@require_http_methods(["GET", "HEAD"])
+@read_only_door
 def image_api(request, rest: str):
     """Dispatch the Image API URL forms; everything else is a 400 or a 404."""
     if len(rest) > MAX_PATH:
@@ -139,13 +143,11 @@ def image_api(request, rest: str):
 
 def _info(request, desc: Descriptor) -> HttpResponse:  # pragma: no mutate block
     doc = info_document(service_id(request, desc.asset_id), desc.width, desc.height, TILE_SIZE)
-    if "application/ld+json" in request.headers.get("Accept", ""):
-        content_type = f'application/ld+json;profile="{CONTEXT}"'
-    else:
-        content_type = "application/json"
+    content_type = jsonld_content_type(request.headers.get("Accept"), CONTEXT)
     response = HttpResponse(json.dumps(doc), content_type=content_type)
-    response["Link"] = '<http://iiif.io/api/image/3/level2.json>;rel="profile"'
-    return _headers(response, desc)
+    response["Link"] = f'<{PROFILE_URI}>;rel="profile"'
+    # The body is the same, its Content-Type is not: a cache must key it by Accept.
+    return _headers(response, desc, vary=("Accept",))
 
 
 def _image(request, desc: Descriptor, req) -> HttpResponse:  # pragma: no mutate block
@@ -167,6 +169,6 @@ def _image(request, desc: Descriptor, req) -> HttpResponse:  # pragma: no mutate
     response["Link"] = (
         f'<{base}/{req.canonical}>;rel="canonical", '
         f'<{base}/info.json>;rel="describedby", '
-        '<http://iiif.io/api/image/3/level2.json>;rel="profile"'
+        f'<{PROFILE_URI}>;rel="profile"'
     )
     return _headers(response, desc)

@@ -9,12 +9,14 @@ names only what its reader may open.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from iiif_prezi3 import (
+    AccompanyingCanvas,
     Annotation,
     AnnotationBody,
     AnnotationPage,
@@ -34,6 +36,7 @@ from archive.core.i18n import VERNACULAR, bcp47, content_languages, language_map
 from archive.items.models import Role
 from media_pipeline.specs import AUDIO_SPECS, VIDEO_SPECS
 
+from .image_api import parse_size
 from .image_views import descriptor
 
 #: URL language code → BCP 47 tag used in the documents.
@@ -63,6 +66,14 @@ def _absolute(request, path: str) -> str:
 
 def manifest_path(page_id: int) -> str:
     return f"/iiif/3/item/{page_id}/manifest"
+
+
+def search_path(page_id: int) -> str:
+    return f"/iiif/3/item/{page_id}/search"
+
+
+def autocomplete_path(page_id: int) -> str:
+    return f"/iiif/3/item/{page_id}/autocomplete"
 
 
 def collection_path(slug: str) -> str:
@@ -144,19 +155,41 @@ def _image_canvas(request, manifest: Manifest, asset, base: str, label) -> bool:
     desc = descriptor(asset.pk, request.user)
     if desc is None:
         return False
-    service = _absolute(request, f"/iiif/3/{asset.pk}")
     canvas = manifest.make_canvas(id=base, label=label)
-    canvas.set_hwd(height=desc.height, width=desc.width)
+    _paint_image(request, canvas, asset, base, desc)
+    canvas.thumbnail = _thumbnail(request, asset) or None
+    return True
+
+
+def _paint_image(request, canvas, asset, base: str, desc) -> None:
+    """The image service's picture painted on ``canvas``, at the image's full size."""
+    service = _absolute(request, f"/iiif/3/{asset.pk}")
+    # Plain attributes: iiif-prezi3's AccompanyingCanvas has no set_hwd helper.
+    canvas.width, canvas.height = desc.width, desc.height
+    # ``full/max`` of an image over the service's limits is smaller than the image: the body
+    # gives the size that URL delivers (the canvas keeps the full size, for the service).
+    max_w, max_h = parse_size("max", desc.width, desc.height)
     body = AnnotationBody(
         id=f"{service}/full/max/0/default.jpg",
         type="Image",
         format="image/jpeg",
-        height=desc.height,
-        width=desc.width,
+        height=max_h,
+        width=max_w,
         service=[ServiceV3(id=service, type="ImageService3", profile="level2")],
     )
     _painting(canvas, base, body)
-    canvas.thumbnail = _thumbnail(request, asset) or None
+
+
+def _accompany(request, canvas, asset, label) -> bool:
+    """Show ``asset`` (the singer's or the speaker's photo) while the audio ``canvas`` plays
+    (Cookbook 0014, accompanyingCanvas)."""
+    desc = descriptor(asset.pk, request.user)
+    if desc is None:
+        return False
+    base = f"{canvas.id}/accompanying"
+    accompanying = AccompanyingCanvas(id=base, label=label, items=[])
+    _paint_image(request, accompanying, asset, base, desc)
+    canvas.accompanyingCanvas = accompanying
     return True
 
 
@@ -192,6 +225,16 @@ def _audio_canvas(request, manifest: Manifest, asset, base: str, label):
     return canvas
 
 
+def _video_size(asset, spec, width: int, height: int) -> dict[str, int]:
+    """The size of one video rendition: as recorded, or as the pipeline's spec makes it."""
+    made = asset.derivative(spec.name)
+    if made is not None and made.width and made.height:
+        w, h = made.width, made.height
+    else:
+        w, h = spec.output_size(width, height)
+    return {"width": w, "height": h}
+
+
 def _video_canvas(request, manifest: Manifest, asset, base: str, label):
     duration = _duration(asset)
     probe = asset.original.probe
@@ -201,7 +244,15 @@ def _video_canvas(request, manifest: Manifest, asset, base: str, label):
     bodies = [
         b
         for b in (
-            _body(request, asset, spec.name, "Video", "video/mp4", duration=duration)
+            _body(
+                request,
+                asset,
+                spec.name,
+                "Video",
+                "video/mp4",
+                duration=duration,
+                **_video_size(asset, spec, width, height),
+            )
             for spec in VIDEO_SPECS
         )
         if b is not None
@@ -240,9 +291,10 @@ def transcript_languages(page) -> list[str]:
     return [code for code in order if any(getattr(c, f"text_{code}", "") for c in cues)]
 
 
-def _supplementing(request, page, canvas, base: str) -> None:
+def _supplementing(request, page, canvas, base: str) -> bool:
+    """Attach the transcripts ``request.user`` may read; whether there were any."""
     if not policy.can_view_transcript(request.user, page):
-        return
+        return False
     annotations = []
     for code in transcript_languages(page):
         url = _absolute(request, f"/iiif/3/item/{page.pk}/transcript.{code}.vtt")
@@ -262,6 +314,7 @@ def _supplementing(request, page, canvas, base: str) -> None:
         )
     if annotations:
         canvas.annotations = [AnnotationPage(id=f"{base}/transcripts", items=annotations)]
+    return bool(annotations)
 
 
 def build_manifest(request, page) -> Manifest:
@@ -320,24 +373,56 @@ def build_manifest(request, page) -> Manifest:
     )
     timed_canvas = None
     thumbnail: list = []
+    assets = list(assets)
+    kinds = [a.kind for a in assets]
+    # A recording's first picture accompanies its first sound rather than standing apart.
+    photo = (
+        assets[kinds.index(MediaKind.IMAGE)]
+        if MediaKind.AUDIO in kinds and MediaKind.IMAGE in kinds
+        else None
+    )
+    sound = None
     for n, asset in enumerate(assets, start=1):
         label = language_map(asset, "caption") or {"none": [f"{n}"]}
         canvas_base = f"{base}/canvas/{asset.pk}"
+        if asset is photo:
+            continue
         if asset.kind == MediaKind.IMAGE:
             if _image_canvas(request, manifest, asset, canvas_base, label) and not thumbnail:
                 thumbnail = _thumbnail(request, asset)
         elif asset.kind == MediaKind.AUDIO:
             canvas = _audio_canvas(request, manifest, asset, canvas_base, label)
             timed_canvas = timed_canvas or canvas
+            sound = sound or canvas
         elif asset.kind == MediaKind.VIDEO:
             canvas = _video_canvas(request, manifest, asset, canvas_base, label)
             timed_canvas = timed_canvas or canvas
             if canvas is not None and not thumbnail:
                 thumbnail = _thumbnail(request, asset)
+    if photo is not None:
+        label = language_map(photo, "caption") or {"none": [str(assets.index(photo) + 1)]}
+        # With no sound to accompany (none could be drawn), the photo is a canvas after all.
+        shown = (sound is not None and _accompany(request, sound, photo, label)) or (
+            _image_canvas(request, manifest, photo, f"{base}/canvas/{photo.pk}", label)
+        )
+        if shown:
+            thumbnail = thumbnail or _thumbnail(request, photo)
     if thumbnail:
         manifest.thumbnail = thumbnail
-    if timed_canvas is not None:
-        _supplementing(request, page, timed_canvas, timed_canvas.id)
+    if timed_canvas is not None and _supplementing(request, page, timed_canvas, timed_canvas.id):
+        # Content Search 2.0 over the transcript, named only to those who may read it.
+        manifest.service = [
+            ServiceV3(
+                id=_absolute(request, search_path(page.pk)),
+                type="SearchService2",
+                service=[
+                    ServiceV3(
+                        id=_absolute(request, autocomplete_path(page.pk)),
+                        type="AutoCompleteService2",
+                    )
+                ],
+            )
+        ]
     return manifest
 
 
@@ -371,6 +456,26 @@ def build_collection(request, collection_page) -> Collection:
         for item in items
     ]
     return coll
+
+
+def _languages_as_lists(node):
+    if isinstance(node, dict):
+        return {
+            k: [v] if k == "language" and isinstance(v, str) else _languages_as_lists(v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_languages_as_lists(v) for v in node]
+    return node
+
+
+def to_json(doc: Manifest | Collection) -> str:
+    """The document as JSON-LD text.
+
+    iiif-prezi3 types a resource's ``language`` as one string, but Presentation 3 (§3.3)
+    requires a list of BCP 47 tags, and strict clients warn on a string; so the models are
+    given a string and the output turns every ``language`` into a list."""
+    return json.dumps(_languages_as_lists(json.loads(doc.jsonld())), ensure_ascii=False)
 
 
 def webvtt(page, code: str) -> str:

@@ -139,17 +139,32 @@ def render(path: str, full_w: int, full_h: int, req: ImageRequest) -> bytes:
         image = image.flatten(background=[255] * (image.bands - 1))
     if req.mirror:
         image = image.fliphor()
+    alpha = None
     if req.rotation:
         if req.rotation in (90, 180, 270):
             image = image.rot(f"d{int(req.rotation)}")
-        else:
+        elif req.format == "jpg":
             image = image.rotate(req.rotation, background=[255] * image.bands)
+        else:
+            # The corners a turn uncovers are transparent where the format can say so
+            # (Image 3 §4.3 recommends it); JPEG has no alpha, so there they are white.
+            # Premultiplied, so the edges fade out rather than darken.
+            rgba = (
+                image.bandjoin(255)
+                .premultiply()
+                .rotate(req.rotation, background=[0] * (image.bands + 1))
+                .unpremultiply()
+                .cast("uchar")
+            )
+            image, alpha = rgba.extract_band(0, n=rgba.bands - 1), rgba.extract_band(rgba.bands - 1)
     if req.quality in ("gray", "bitonal"):
         image = image.colourspace("b-w")
         if image.bands > 1:
             image = image.extract_band(0)
         if req.quality == "bitonal":
             image = (image > 127).ifthenelse(255, 0).cast("uchar")
+    if alpha is not None:
+        image = image.bandjoin(alpha)
     if req.format == "jpg":
         return image.jpegsave_buffer(Q=85, strip=True)
     if req.format == "png":

@@ -44,6 +44,11 @@ def check_presentation3(doc: dict) -> None:
             if node.get("type") == "Canvas":
                 assert ("width" in node) == ("height" in node), f"{path}: width without height"
                 assert "width" in node or "duration" in node, f"{path}: a canvas needs extent"
+            if "language" in node:
+                langs = node["language"]
+                assert isinstance(langs, list) and all(
+                    isinstance(t, str) and _LANG_KEY.match(t) for t in langs
+                ), f"{path}.language must be a list of language tags"
             if node.get("type") == "Annotation":
                 assert node["motivation"] in ("painting", "supplementing")
                 assert node["target"].startswith("http")
@@ -64,10 +69,20 @@ def check_presentation3(doc: dict) -> None:
     walk(doc)
 
 
+def _without_language(node):
+    # iiif-prezi3's models type ``language`` as one string where the schema has a list
+    # (checked above), so the models see the document without it.
+    if isinstance(node, dict):
+        return {k: _without_language(v) for k, v in node.items() if k != "language"}
+    if isinstance(node, list):
+        return [_without_language(v) for v in node]
+    return node
+
+
 def validate(doc: dict) -> None:
     """The essential schema rules, then the iiif-prezi3 models (generated from the schema)."""
     check_presentation3(doc)
-    body = {k: v for k, v in doc.items() if k != "@context"}
+    body = {k: v for k, v in _without_language(doc).items() if k != "@context"}
     if doc["type"] == "Manifest":
         assert doc.get("items"), "$.items: a Manifest needs at least one Canvas"
         Manifest(**body)

@@ -8,17 +8,19 @@ from __future__ import annotations
 import json
 
 from django.http import Http404, HttpResponse
-from django.views.decorators.http import require_http_methods
 
 from archive.access import policy
 from archive.core.http import share
 from archive.core.i18n import content_languages
 from archive.items.models import CollectionPage, ItemPage
 
+from .content_search import SEARCH_CONTEXT, autocomplete_page, search_page
+from .negotiation import jsonld_content_type
 from .presentation import (
     PRESENTATION_CONTEXT,
     build_collection,
     build_manifest,
+    to_json,
     visible_dublin_core,
     webvtt,
 )
@@ -46,11 +48,8 @@ def _shared(request, response: HttpResponse, public: bool) -> HttpResponse:
     return share(response, public and not request.user.is_authenticated, vary=("Accept",))
 
 
-def _jsonld(request, payload: str) -> HttpResponse:  # pragma: no mutate block
-    if "application/ld+json" in request.headers.get("Accept", ""):
-        content_type = f'application/ld+json;profile="{PRESENTATION_CONTEXT}"'
-    else:
-        content_type = "application/json"
+def _jsonld(request, payload: str, context: str = PRESENTATION_CONTEXT) -> HttpResponse:
+    content_type = jsonld_content_type(request.headers.get("Accept"), context)
     return HttpResponse(payload, content_type=content_type)
 
 
@@ -61,7 +60,7 @@ def manifest(request, page_id: int):
         # A manifest MUST have at least one canvas; with no media the reader may see, there
         # is nothing for a IIIF viewer to open (the item page does not link one either).
         raise Http404
-    return _shared(request, _jsonld(request, doc.jsonld()), _for_everyone(page))
+    return _shared(request, _jsonld(request, to_json(doc)), _for_everyone(page))
 
 
 def collection(request, slug: str):
@@ -69,7 +68,7 @@ def collection(request, slug: str):
     if page is None:
         raise Http404
     doc = build_collection(request, page)
-    return _shared(request, _jsonld(request, doc.jsonld()), True)
+    return _shared(request, _jsonld(request, to_json(doc)), True)
 
 
 def transcript(request, page_id: str, lang: str):
@@ -92,9 +91,41 @@ def dublin_core(request, page_id: int):
     return _shared(request, response, _for_everyone(page))
 
 
+def _searchable(request, page_id: int):
+    """The item and the id of the canvas its transcript is on, if the reader may read it."""
+    page = _visible_item(request, page_id)
+    if not page.cues.exists() or not policy.can_view_transcript(request.user, page):
+        raise Http404  # the same answer as the WebVTT door
+    doc = build_manifest(request, page)
+    canvas = next((c for c in doc.items if getattr(c, "annotations", None)), None)
+    if canvas is None:
+        raise Http404  # no recording to point into
+    return page, doc.id.rsplit("/", 1)[0], canvas.id
+
+
+def search(request, page_id: int):
+    """IIIF Content Search 2.0 over the item's transcript."""
+    page, base, canvas_id = _searchable(request, page_id)
+    doc = search_page(page.specific, request.GET, request.build_absolute_uri(), base, canvas_id)
+    payload = json.dumps(doc, ensure_ascii=False)
+    response = _jsonld(request, payload, SEARCH_CONTEXT)
+    return _shared(request, response, policy.transcript_shown_to_everyone(page))
+
+
+def autocomplete(request, page_id: int):
+    """IIIF Content Search 2.0 autocomplete: words of the transcript starting with ``q``."""
+    page, _base, _canvas = _searchable(request, page_id)
+    doc = autocomplete_page(page.specific, request.GET, request.build_absolute_uri())
+    payload = json.dumps(doc, ensure_ascii=False)
+    response = _jsonld(request, payload, SEARCH_CONTEXT)
+    return _shared(request, response, policy.transcript_shown_to_everyone(page))
+
+
 # Wrapped by name rather than with @decorator syntax: mutmut leaves decorated functions
-# unmutated, and the mutation run must reach this door (README, "Mutation testing").
-manifest = require_http_methods(["GET", "HEAD"])(manifest)
-collection = require_http_methods(["GET", "HEAD"])(collection)
-transcript = require_http_methods(["GET", "HEAD"])(transcript)
-dublin_core = require_http_methods(["GET", "HEAD"])(dublin_core)
+# unmutated, and the mutation run must reach these doors (README, "Mutation testing").
+manifest = read_only_door(manifest)
+collection = read_only_door(collection)
+transcript = read_only_door(transcript)
+dublin_core = read_only_door(dublin_core)
+search = read_only_door(search)
+autocomplete = read_only_door(autocomplete)
