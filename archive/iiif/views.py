@@ -10,7 +10,7 @@ import json
 from django.http import Http404, HttpResponse
 
 from archive.access import policy
-from archive.core.http import share
+from archive.core.http import read_only_door, share
 from archive.core.i18n import content_languages
 from archive.items.models import CollectionPage, ItemPage
 
