@@ -4,8 +4,13 @@ pyramid) from files demo.mediamaker makes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
+
+from django.db import transaction
+from django.test import override_settings
 
 from archive.assets.ingest import ingest
 from archive.assets.models import MediaAsset
@@ -101,3 +106,25 @@ def media_archive(tmp_path: Path) -> dict:
         "audio": audio,
         "video": video,
     }
+
+
+@contextmanager
+def made_once(django_db_blocker, media_root: Path) -> Iterator[None]:
+    """For a module-scoped fixture: what is made inside is made once for the module, in
+    ``media_root``, and rolled back after the module's last test."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media_root),
+        transaction.atomic(),
+    ):
+        yield
+        transaction.set_rollback(True)
+
+
+def media_archive_with_a_restricted_image(media_root: Path, src: Path) -> dict:
+    """``media_archive`` plus a restricted picture on the public pattern."""
+    data = media_archive(src)
+    data["restricted_image"] = add_media(
+        data["pattern"], make.card(media_root / "secret.jpg", 600, 400), access_level="restricted"
+    )
+    return data

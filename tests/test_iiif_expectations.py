@@ -10,8 +10,6 @@ import re
 import pytest
 import pyvips
 from django.core.cache import cache
-from django.db import transaction
-from django.test import override_settings
 
 from archive.iiif import presentation
 from archive.iiif.image_views import Descriptor
@@ -19,7 +17,11 @@ from archive.iiif.validation import validate
 from demo import mediamaker as make
 from media_pipeline.probe import identify
 from tests import factories
-from tests.iiif_support import add_media, media_archive
+from tests.iiif_support import (
+    add_media,
+    made_once,
+    media_archive_with_a_restricted_image,
+)
 
 IMAGE_CONTEXT = "http://iiif.io/api/image/3/context.json"
 PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
@@ -39,19 +41,10 @@ def _media_root(settings, media_root):
 @pytest.fixture(scope="module")
 def archive(django_db_setup, django_db_blocker, media_root, tmp_path_factory):
     """The media archive and one restricted image, made once and rolled back after."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media_root),
-        transaction.atomic(),
-    ):
-        data = media_archive(tmp_path_factory.mktemp("iiif-expect-src"))
-        data["restricted_image"] = add_media(
-            data["pattern"],
-            make.card(media_root / "secret.jpg", 600, 400),
-            access_level="restricted",
+    with made_once(django_db_blocker, media_root):
+        yield media_archive_with_a_restricted_image(
+            media_root, tmp_path_factory.mktemp("iiif-expect-src")
         )
-        yield data
-        transaction.set_rollback(True)
 
 
 pytestmark = pytest.mark.django_db
