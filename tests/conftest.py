@@ -48,12 +48,9 @@ def wagtail_root(transactional_db):
     Tests with a live server need committed data, so they flush the database between tests
     and with it those migration-made rows.
     """
-    from django.conf import settings as conf
-    from wagtail.models import Locale, Page
+    from tests import factories
 
-    Locale.objects.get_or_create(language_code=conf.LANGUAGE_CODE)
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", slug="root"))
+    factories.wagtail_root()
 
 
 if os.environ.get("MHA_TEST_DB_TEMPLATE"):

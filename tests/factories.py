@@ -16,7 +16,26 @@ from archive.portal.setup import ensure_home
 _seq = itertools.count(1)
 
 
+def wagtail_root() -> None:
+    """The locale, root page and groups that migrations make, restored after a flush.
+
+    Tests with a live server need committed data, so pytest-django flushes the database
+    after them, and with it these migration-made rows; a test that runs next in the same
+    process (xdist shares files among processes in no fixed order) would find no root.
+    """
+    from django.conf import settings
+    from wagtail.models import Locale, Page
+
+    from archive.core.roles import ensure_roles
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root"))
+        ensure_roles()
+
+
 def site_tree() -> tuple[HomePage, dict[str, CollectionPage]]:
+    wagtail_root()
     home = ensure_home()
     collections = {}
     for slug, title in (
@@ -75,6 +94,8 @@ def recording(
 
 
 def user(username: str | None = None, *, groups: tuple[str, ...] = (), **kw):
+    if groups:
+        wagtail_root()  # the groups, should a live-server test have flushed them
     User = get_user_model()
     u = User.objects.create_user(username or f"user{next(_seq)}", password="pw-for-tests", **kw)
     for g in groups:
