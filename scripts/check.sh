@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The developers' fast loop: lint, migrations, declared dependencies, import rules, and the
-# suite on SQLite without the real services or the browser (tests that need one skip).
+# suite on SQLite without the real services, the browser or the multi-process tests (tests
+# that need a service skip).
 # `make test` runs everything, services included.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,4 +22,4 @@ echo "== tests (SQLite, no services, no browser)"
 env -u DATABASE_URL -u REDIS_URL -u MHA_SEARCH_URL -u MHA_TEST_OPENSEARCH_URL \
   -u MHA_TEST_ELASTICSEARCH_URL -u OPENSEARCH_URL -u ELASTICSEARCH_URL -u MHA_S3_BUCKET \
   -u MHA_SEARCH_TESTS_REQUIRED \
-  $PY -m pytest "${WORKERS[@]}" -m "not browser" -q "$@"
+  $PY -m pytest "${WORKERS[@]}" -m "not browser and not processes" -q "$@"

@@ -20,6 +20,7 @@ import pytest
 
 from demo import mediamaker as make
 
+pytestmark = pytest.mark.processes
 REPO = Path(__file__).resolve().parents[1]
 OLD_MIGRATION = "media_pipeline/migrations/0001_initial.py"
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.processes
 ROOT = Path(__file__).resolve().parent.parent
 #: Every door must have closed by then (the README promises "within seconds").
 BOUND_SECONDS = 10

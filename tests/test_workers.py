@@ -74,6 +74,7 @@ def _status(env: dict, pk: int) -> tuple[str, int, str]:
     return status, int(count), names
 
 
+@pytest.mark.processes
 def test_the_database_worker_processes_queued_media(tmp_path):
     env = _env(tmp_path)
     pk = _prepare(tmp_path, env, 3)
@@ -98,6 +99,7 @@ print(DBTaskResult.objects.filter(status='RUNNING').count())
 """
 
 
+@pytest.mark.processes
 def test_a_killed_worker_is_seen_and_the_next_worker_recovers_its_task_by_itself(tmp_path):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
