@@ -136,6 +136,14 @@ def level_q(user: User | None, prefix: str = "") -> Q:
     return audience(user).q(f"{prefix}access_level", f"{prefix}community_id")
 
 
+def published_for_everyone_q(prefix: str = "") -> Q:
+    """Live and at a level for everyone, whatever the expiry: what a harvester was promised
+    (an expired item is then reported deleted, dated by its expiry, not silently dropped)."""
+    return Q(**{f"{prefix}live": True}) & EVERYONE.q(
+        f"{prefix}access_level", f"{prefix}community_id"
+    )
+
+
 def visible_items(queryset: QuerySet, user: User | None) -> QuerySet:
     """Items ``user`` may see: live, unexpired ones at an admitted level. Curators also see
     drafts only through the admin, never through public doors, so ``live`` always applies."""
@@ -179,9 +187,14 @@ def asset_shown_to_everyone(asset: Any) -> bool:
     )
 
 
+#: The kinds of media a transcript transcribes.
+RECORDING_KINDS = ("audio", "video")
+
+
 def transcribed_assets(item: Any) -> list:
-    """The recordings (audio and video assets) an item's transcript transcribes."""
-    return [a for a in item.assets.all() if a.original.kind in ("audio", "video")]
+    """The recordings (audio and video assets) an item's transcript transcribes. Callers
+    that ask for many items, or often, prefetch ``assets__original``."""
+    return [a for a in item.assets.all() if a.original.kind in RECORDING_KINDS]
 
 
 def can_view_transcript(user: User | None, item: Any) -> bool:

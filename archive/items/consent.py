@@ -11,8 +11,10 @@ language; curators then decide (publish again without that person, or keep it do
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -67,12 +69,21 @@ def take_down_without_consent(person: Person, user=None, reason: str = "") -> li
     return taken
 
 
+#: How long after its day a withdrawal entered in advance is still looked at (a worker that
+#: was down on the day catches up).
+LAPSE_WINDOW = timedelta(days=7)
+
+
 def take_down_lapsed() -> list[ItemPage]:
-    """Items of everyone whose withdrawal has taken effect (a withdrawal entered for a later
-    date takes effect that day): what the worker checks on every beat."""
+    """Items whose consent lapsed today: a withdrawal entered in advance takes effect on its
+    day, with no signal to announce it. The worker checks on every beat, so only those
+    withdrawals are looked at (one entered for today took effect when it was entered)."""
     today = timezone.localdate()
+    lapsed = ConsentRecord.objects.filter(withdrawn_on__range=(today - LAPSE_WINDOW, today)).filter(
+        Q(withdrawal__isnull=True) | Q(withdrawal__created_at__date__lt=F("withdrawn_on"))
+    )
     ids = ItemPerson.objects.filter(
-        item__live=True, person__consents__withdrawn_on__lte=today
+        item__live=True, person_id__in=lapsed.values("person_id")
     ).values_list("person_id", flat=True)
     people = Person.objects.filter(pk__in=ids)
     return [item for person in people for item in take_down_without_consent(person)]

@@ -17,7 +17,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from archive.access import policy
-from archive.access.models import AccessLevel
 from archive.items import registry
 from archive.items.models import CollectionPage, ItemPage
 
@@ -51,14 +50,12 @@ def public_items() -> QuerySet:
 
 
 def _expired_public() -> QuerySet:
-    return ItemPage.objects.filter(
-        live=True, access_level=AccessLevel.PUBLIC, expire_at__lte=timezone.now()
-    )
+    return ItemPage.objects.filter(policy.published_for_everyone_q(), expire_at__lte=timezone.now())
 
 
 def _tombstones() -> QuerySet:
     # A stale tombstone never hides a live record, whatever order the signals ran in.
-    back = ItemPage.objects.filter(live=True, access_level=AccessLevel.PUBLIC).values("pk")
+    back = ItemPage.objects.filter(policy.published_for_everyone_q()).values("pk")
     return Tombstone.objects.exclude(item_id__in=back)
 
 

@@ -14,8 +14,7 @@ from django.db.models.signals import post_save, pre_delete, pre_save
 from django.utils import timezone
 from wagtail.signals import page_unpublished
 
-from archive.access.models import AccessLevel
-from archive.access.policy import is_expired
+from archive.access import policy
 from archive.items.models import ItemPage
 
 from .models import Tombstone
@@ -26,11 +25,11 @@ def _is_record(pk: int | None) -> bool:
     asked, see ``records``)."""
     if pk is None:
         return False
-    return ItemPage.objects.filter(pk=pk, live=True, access_level=AccessLevel.PUBLIC).exists()
+    return ItemPage.objects.filter(policy.published_for_everyone_q(), pk=pk).exists()
 
 
 def _bury(item: ItemPage, reason: str) -> None:
-    expired = is_expired(item)
+    expired = policy.is_expired(item)
     parent = item.get_parent()
     Tombstone.objects.update_or_create(
         item_id=item.pk,
@@ -61,7 +60,9 @@ def _after_save(sender, instance, **kwargs) -> None:
 
 
 def _unpublished(sender, instance, **kwargs) -> None:
-    if isinstance(instance, ItemPage) and instance.access_level == AccessLevel.PUBLIC:
+    if isinstance(instance, ItemPage) and policy.shown_to_everyone(
+        instance.access_level, instance.community_id
+    ):
         _bury(instance, Tombstone.Reason.UNPUBLISHED)
 
 

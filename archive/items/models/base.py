@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -83,6 +83,14 @@ class TranscriptCue(Orderable):
             raise ValidationError({"end": _("A line must end after it starts.")})
         if not (self.text_hmn or self.text_zh or self.text_en):
             raise ValidationError(_("A transcript line needs text in at least one language."))
+
+
+def related_text(relation: str, stem: str, *languages: str) -> index.RelatedFields:
+    """Index the ``<stem>_<language>`` fields of a related model (a vocabulary's labels, a
+    transcript's lines) with the item, for the admin's search."""
+    return index.RelatedFields(
+        relation, [index.SearchField(f"{stem}_{code}") for code in languages]
+    )
 
 
 class ItemTag(TaggedItemBase):
@@ -230,9 +238,7 @@ class ItemPage(PinyinSlugMixin, Page):
         index.SearchField("identifier"),
         index.FilterField("access_level"),
         index.FilterField("community_id"),
-        index.RelatedFields(
-            "place", [index.SearchField("label_zh"), index.SearchField("label_en")]
-        ),
+        related_text("place", "label", "zh", "en"),
         index.RelatedFields("tags", [index.SearchField("name")]),
     ]
 
@@ -378,6 +384,8 @@ class ItemPage(PinyinSlugMixin, Page):
         credits = self.credited()
         context["assets"] = assets
         context["credits"] = credits
+        # One query for the assets and their originals, which the transcript rule reads.
+        prefetch_related_objects([self], "assets__original")
         context["cues"] = (
             list(self.cues.all().order_by("start", "sort_order"))
             if policy.can_view_transcript(request.user, self)

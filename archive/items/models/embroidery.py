@@ -13,7 +13,7 @@ from wagtail.search import index
 
 from archive.core.i18n import localized
 
-from .base import ItemPage
+from .base import ItemPage, related_text
 
 
 class EmbroideryPatternPage(ItemPage):
@@ -65,17 +65,8 @@ class EmbroideryPatternPage(ItemPage):
 
     dc_type = "PhysicalObject"
     search_fields = ItemPage.search_fields + [
-        index.RelatedFields(
-            "motifs",
-            [
-                index.SearchField("label_zh"),
-                index.SearchField("label_en"),
-                index.SearchField("label_hmn"),
-            ],
-        ),
-        index.RelatedFields(
-            "techniques", [index.SearchField("label_zh"), index.SearchField("label_en")]
-        ),
+        related_text("motifs", "label", "zh", "en", "hmn"),
+        related_text("techniques", "label", "zh", "en"),
         index.SearchField("meaning_zh"),
         index.SearchField("meaning_en"),
         index.SearchField("story_zh"),

@@ -12,7 +12,7 @@ from wagtail.search import index
 
 from archive.core.i18n import localized
 
-from .base import ItemPage
+from .base import ItemPage, related_text
 
 
 class MusicPiecePage(ItemPage):
@@ -46,17 +46,8 @@ class MusicPiecePage(ItemPage):
     requires_voice_consent = True
     dc_type = "Sound"
     search_fields = ItemPage.search_fields + [
-        index.RelatedFields(
-            "genre",
-            [
-                index.SearchField("label_zh"),
-                index.SearchField("label_en"),
-                index.SearchField("label_hmn"),
-            ],
-        ),
-        index.RelatedFields(
-            "instruments", [index.SearchField("label_zh"), index.SearchField("label_en")]
-        ),
+        related_text("genre", "label", "zh", "en", "hmn"),
+        related_text("instruments", "label", "zh", "en"),
         index.SearchField("lyrics_zh"),
         index.SearchField("lyrics_en"),
     ]

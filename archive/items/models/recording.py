@@ -10,7 +10,7 @@ from wagtail.search import index
 
 from archive.core.i18n import VERNACULAR, localized
 
-from .base import ItemPage
+from .base import ItemPage, related_text
 
 
 class RecordingPage(ItemPage):
@@ -34,24 +34,10 @@ class RecordingPage(ItemPage):
     requires_voice_consent = True
     dc_type = "Sound"
     search_fields = ItemPage.search_fields + [
-        index.RelatedFields(
-            "dialect",
-            [
-                index.SearchField("label_zh"),
-                index.SearchField("label_en"),
-                index.SearchField("label_hmn"),
-            ],
-        ),
+        related_text("dialect", "label", "zh", "en", "hmn"),
         index.SearchField("topic_zh"),
         index.SearchField("topic_en"),
-        index.RelatedFields(
-            "cues",
-            [
-                index.SearchField("text_hmn"),
-                index.SearchField("text_zh"),
-                index.SearchField("text_en"),
-            ],
-        ),
+        related_text("cues", "text", "hmn", "zh", "en"),
     ]
 
     class Meta:
