@@ -21,6 +21,9 @@ if [[ "$PURPOSE" == test ]]; then
   # Debian's Java 17) and the S3 gateway's bucket set-up. Go, to build that gateway once, is
   # not a Debian 12 package new enough (go >= 1.25 on PATH or in /usr/local/go).
   NEED+=([java]=openjdk-17-jre-headless [mvn]=maven [unzip]=unzip [curl]=curl)
+  # The production stack (make stack, deploy/): nginx in front, supervisor running the
+  # app's processes; wrk for the tile benchmark (bench/).
+  NEED+=([nginx]=nginx [supervisord]=supervisor [wrk]=wrk)
 fi
 missing=()
 for bin in "${!NEED[@]}"; do

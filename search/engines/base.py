@@ -89,6 +89,12 @@ class Engine:
 
     name = "base"
 
+    def health(self) -> dict:
+        """What ``/healthz`` reports of the engine; raises when it cannot serve queries."""
+        if not self.ping():
+            raise ConnectionError(f"{self.name} did not answer ping")
+        return {}
+
     def ping(self) -> bool:
         raise NotImplementedError
 

@@ -20,6 +20,8 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+
 from archive.access.models import AccessLevel
 from archive.core.i18n import content_languages
 
@@ -146,21 +148,25 @@ class ElasticEngine(Engine):
     @property
     def client(self):
         if self._client is None:
+            # A cluster is several comma-separated node URLs: a node that does not answer
+            # is set aside and the request tried on the next one.
+            hosts = [u.strip() for u in self.url.split(",") if u.strip()]
+            retries = len(hosts) - 1
             if self.flavour == "elasticsearch":
                 from elasticsearch import Elasticsearch
 
                 # Plain JSON headers: the 8.x client's compatibility headers are refused by
                 # 7.17 servers, and 8.x/9.x servers accept plain JSON too.
                 self._client = Elasticsearch(
-                    self.url,
+                    hosts,
                     request_timeout=self.timeout,
-                    max_retries=0,
+                    max_retries=retries,
                     headers={"accept": "application/json", "content-type": "application/json"},
                 )
             else:
                 from opensearchpy import OpenSearch
 
-                self._client = OpenSearch(self.url, timeout=self.timeout, max_retries=0)
+                self._client = OpenSearch(hosts, timeout=self.timeout, max_retries=retries)
         return self._client
 
     def _errors(self) -> tuple[type[Exception], ...]:
@@ -180,6 +186,19 @@ class ElasticEngine(Engine):
         except self._errors() as exc:
             raise EngineUnavailable(f"{self.flavour} at {self.url}: {exc}") from exc
 
+    def health(self) -> dict:
+        """The cluster's colour and nodes: yellow (a replica missing, every query still
+        answered) is served; red (a shard with no copy) is an error."""
+        health = self._call(self.client.cluster.health)
+        status = health.get("status")
+        if status not in ("green", "yellow"):
+            raise ConnectionError(f"{self.flavour} cluster is {status}")
+        return {
+            "cluster": status,
+            "nodes": health.get("number_of_nodes"),
+            "unassigned_shards": health.get("unassigned_shards"),
+        }
+
     def ping(self) -> bool:
         # Cluster health rather than ``HEAD /``: Elasticsearch 8's integration-test node
         # has no rest-root module, so ``/`` answers 405 there.
@@ -194,7 +213,8 @@ class ElasticEngine(Engine):
         body = {
             "settings": {
                 "number_of_shards": 1,
-                "number_of_replicas": 0,
+                # 0 on one node; a cluster keeps copies on other nodes (the stack: 1).
+                "number_of_replicas": getattr(settings, "MHA_SEARCH_REPLICAS", 0),
                 "refresh_interval": "1s",
                 "analysis": RICH_ANALYSIS,
             },
