@@ -14,12 +14,14 @@ from archive.api.urls import api
 from archive.assets.views import asset_file
 from archive.core import views as core_views
 from archive.oai.views import oai
+from archive.ops.metrics import metrics_view
 from archive.portal.health import healthz
 from archive.portal.sitemaps import SITEMAPS
 from search import views as search_views
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from archive.access import policy
 from archive.core.i18n import fallback_order
+from archive.ops import metrics
 
 from . import engines
 from .documents import FACETS
@@ -52,7 +53,8 @@ def parse_request(request) -> SearchQuery:
 def run(query: SearchQuery) -> SearchResult:
     engine = engines.get_engine()
     try:
-        result = engine.search(query)
+        with metrics.SEARCH_SECONDS.labels(engine=engine.name).time():
+            result = engine.search(query)
     except EngineUnavailable as exc:
         log.warning("search engine unavailable, answering from the database: %s", exc)
         result = engines.database_engine().search(query)

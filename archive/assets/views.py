@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404
 
 from archive.access import policy
+from archive.core.accel import accel_response
 from archive.core.http import read_only_door, share
 
 from .models import Derivative, MediaAsset
@@ -46,6 +47,9 @@ def ranged_file_response(request, fieldfile, content_type: str | None = None):
     content_type = (
         content_type or mimetypes.guess_type(fieldfile.name)[0] or "application/octet-stream"
     )
+    accel = accel_response(request, fieldfile, content_type)
+    if accel is not None:
+        return accel  # nginx sends the bytes, Range included
     size = fieldfile.size
     if request.method == "HEAD":
         # What a GET would say, without opening the file (it may live on object storage).

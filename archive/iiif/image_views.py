@@ -14,6 +14,7 @@ import logging
 import re
 from dataclasses import asdict, dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
@@ -23,7 +24,7 @@ from archive.assets.models import Derivative, MediaAsset
 from archive.core.http import read_only_door, share
 from media_pipeline.tiles import TILE_SIZE
 
-from . import sources
+from . import sources, tile_files
 from .image_api import CONTEXT, IIIFError, info_document, parse_image_request
 from .negotiation import jsonld_content_type
 
@@ -150,7 +151,26 @@ def _info(request, desc: Descriptor) -> HttpResponse:  # pragma: no mutate block
     return _headers(response, desc, vary=("Accept",))
 
 
+def _accel_tile(request, desc: Descriptor, req) -> HttpResponse | None:  # pragma: no mutate block
+    """Behind nginx, a pre-cut tile is sent by nginx from the unpacked tile files."""
+    if not (settings.MHA_ACCEL_REDIRECT and request.method == "GET" and desc.tiles):
+        return None
+    if not req.is_plain:
+        return None
+    folder = tile_files.unpacked(desc.asset_id, desc.public, desc.tiles)
+    path = f"{req.x},{req.y},{req.w},{req.h}/{req.out_w},{req.out_h}/0/default.jpg"
+    if folder is None or not (folder / path).is_file():
+        return None
+    kind = "public" if desc.public else "private"
+    response = HttpResponse(content_type=req.content_type)
+    response["X-Accel-Redirect"] = f"{settings.MHA_ACCEL_TILES_PREFIX}{kind}/{desc.asset_id}/{path}"
+    return response
+
+
 def _image(request, desc: Descriptor, req) -> HttpResponse:  # pragma: no mutate block
+    accel = _accel_tile(request, desc, req)
+    if accel is not None:
+        return _headers(accel, desc)
     data = sources.pre_cut_tile(desc.tiles, req) if desc.tiles else None
     if data is None:
         key = "iiif:img:" + hashlib.sha256(f"{desc.source}|{req.canonical}".encode()).hexdigest()

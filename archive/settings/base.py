@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "archive.oai",
     "archive.api",
     "archive.portal",
+    "archive.ops",
     "ninja",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -60,9 +63,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that it sees (and trims) the Vary the session and locale middleware add.
+    # The request's id (nginx's X-Request-ID) in every log line; its latency in /metrics.
+    "archive.ops.requestid.RequestIdMiddleware",
+    "archive.ops.metrics.MetricsMiddleware",
+    # Before the rest, so that it sees (and trims) the Vary the session and locale
+    # middleware add.
     "archive.core.http.ExactVaryMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "archive.ops.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -94,10 +103,38 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "archive.core.context_processors.site",
+                "csp.context_processors.nonce",
             ],
         },
     },
 ]
+
+# --- security headers for the public site ---
+#: Scripts, styles, images and media from this origin only (files and IIIF leave through
+#: nginx on the same origin); an inline script must carry the request's nonce
+#: (``{{ request.csp_nonce }}``; the site has none today). Wagtail's admin is left out: its
+#: own pages use inline scripts the public site never does.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+#: Powerful browser features the archive never uses, refused for it and anything it embeds.
+MHA_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "interest-cohort=(), browsing-topics=()"
+)
 
 # --- database: SQLite by default, any dj-database-url URL (PostgreSQL in production) ---
 DATABASES = {
@@ -209,6 +246,21 @@ if os.environ.get("MHA_S3_BUCKET"):
         },
     }
 
+#: Behind nginx (deploy/nginx/mha.conf): a file door answers, after the access check, with
+#: ``X-Accel-Redirect`` to an internal location, and nginx sends the bytes (Range, sendfile).
+#: Off in development and tests, where no nginx stands in front.
+MHA_ACCEL_REDIRECT = os.environ.get("MHA_ACCEL_REDIRECT", "0") == "1"
+#: Internal nginx locations: local files under MEDIA_ROOT, and objects of the S3 bucket
+#: (nginx proxies a short-lived signed request to the S3 endpoint).
+MHA_ACCEL_MEDIA_PREFIX = "/_protected/media/"
+MHA_ACCEL_S3_PREFIX = "/_protected/s3/"
+MHA_ACCEL_TILES_PREFIX = "/_protected/tiles/"
+#: Pre-cut IIIF tiles unpacked for nginx (archive/iiif/tile_files.py): ``public/`` is served
+#: by nginx directly, ``private/`` only after Django's check. Local to the nginx machine.
+MHA_TILE_ROOT = Path(os.environ.get("MHA_TILE_ROOT", VAR_DIR / "tiles"))
+#: Seconds a signed S3 request handed to nginx stays valid.
+MHA_ACCEL_S3_SECONDS = 60
+
 #: Uploads above this size are streamed to disk, never held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
@@ -280,6 +332,8 @@ MHA_SEARCH_ENGINE = os.environ.get(
 )
 #: Index names are ``<prefix>-items-v<timestamp>`` behind the alias ``<prefix>-items``.
 MHA_SEARCH_INDEX_PREFIX = os.environ.get("MHA_SEARCH_INDEX_PREFIX", "mha")
+#: Copies of each shard on other nodes: 0 on one node, 1 on a cluster (a node may die).
+MHA_SEARCH_REPLICAS = int(os.environ.get("MHA_SEARCH_REPLICAS", "0"))
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": True},
 }
@@ -313,10 +367,31 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 TAGGIT_CASE_INSENSITIVE = True
 
+#: ``json`` (the stack, production): one JSON object per line, with the request id, for a log
+#: shipper; ``text`` (default): readable lines for a developer's terminal.
+MHA_LOG_FORMAT = os.environ.get("MHA_LOG_FORMAT", "text")
+#: A bearer token that opens ``/metrics`` to a scraper on another machine; without it only a
+#: direct local connection (not through nginx) is answered.
+MHA_METRICS_TOKEN = os.environ.get("MHA_METRICS_TOKEN", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "archive.ops.requestid.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if MHA_LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("MHA_LOG_LEVEL", "INFO")},
     # Wagtail logs every page action at INFO; the audit log in the admin keeps them anyway.
     # libvips reports every temporary file it opens at INFO through pyvips.
