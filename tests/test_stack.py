@@ -214,7 +214,7 @@ def test_a_recording_leaves_through_nginx_with_range(stack):
     assert part == full[100:200]
     assert response.getheader("Content-Type").startswith("audio/")
     assert response.getheader("Access-Control-Allow-Origin") == "*"
-    assert response.getheader("Cache-Control").startswith("public")
+    assert response.getheader("Cache-Control") == "public, max-age=60"  # once, not twice
     assert response.getheader("Vary") is None  # the same bytes for everyone
     # nginx sent the bytes: the app answered 200 with no body, nginx 206 with the range.
     line = [e for e in stack.access_log() if e["uri"] == f"/assets/{audio}/opus"][-1]
@@ -242,6 +242,7 @@ def test_public_tiles_are_plain_files_until_the_image_is_withdrawn(stack):
     tile = f"/iiif/3/{image}/0,0,512,512/512,512/0/default.jpg"
     first, first_body = stack.get(tile)
     assert first.status == 200 and first.getheader("Content-Type") == "image/jpeg"
+    assert first.getheader("Cache-Control") == "public, max-age=60"
     second, second_body = stack.get(tile)
     assert second.status == 200 and second_body == first_body
     assert second.getheader("Access-Control-Allow-Origin") == "*"
