@@ -90,6 +90,15 @@ if [[ ! -f static/vendor/openseadragon/openseadragon.min.js ]]; then
   rm -rf static/vendor/openseadragon
   cp -r ".cache/npm/openseadragon-$OSD_VERSION/package/build/openseadragon" static/vendor/
 fi
+# The admin's resumable uploader speaks tus through the protocol's own browser client.
+TUS_JS_VERSION=4.3.1
+if [[ "$(cat static/vendor/tus/VERSION 2>/dev/null)" != "$TUS_JS_VERSION" ]]; then
+  npm_unpack tus-js-client "$TUS_JS_VERSION"
+  rm -rf static/vendor/tus && mkdir -p static/vendor/tus
+  cp ".cache/npm/tus-js-client-$TUS_JS_VERSION/package/dist/tus.min.js" \
+    ".cache/npm/tus-js-client-$TUS_JS_VERSION/package/LICENSE" static/vendor/tus/
+  echo "$TUS_JS_VERSION" >static/vendor/tus/VERSION
+fi
 if [[ "$PURPOSE" == test ]]; then
   npm_unpack mirador "$MIRADOR_VERSION"  # the IIIF viewer the browser tests open manifests in
   # The IIIF image-server peer the benchmark compares against.
