@@ -33,6 +33,7 @@ from django.views.decorators.http import require_http_methods
 from archive.access.models import AccessLevel
 from archive.assets.admin_views import items_for, level_for
 from archive.assets.ingest import ingest, safe_display_name
+from archive.assets.similar import look_alikes
 from media_pipeline.errors import MediaError
 
 from .models import ResumableUpload
@@ -151,7 +152,7 @@ def resource(request, upload_id):
         raise PermissionDenied
     upload = _own(request, upload_id)
     if request.method == "GET":  # not tus: what became of the file, for the upload screen
-        return JsonResponse(status_of(upload))
+        return JsonResponse(status_of(upload, request.user))
     if request.method == "OPTIONS":
         return _respond(204, Tus_Version=TUS_VERSION, Tus_Extension=EXTENSIONS)
     if refused := _check_version(request):
@@ -285,7 +286,10 @@ def _finish(upload: ResumableUpload) -> None:
     upload.save()
 
 
-def status_of(upload: ResumableUpload) -> dict:
+def status_of(upload: ResumableUpload, user) -> dict:
+    similar = []
+    if upload.asset_id:
+        similar = look_alikes(upload.asset.original, user, exclude_item=upload.item)
     return {
         "id": str(upload.pk),
         "name": upload.filename,
@@ -302,4 +306,5 @@ def status_of(upload: ResumableUpload) -> dict:
             else None
         ),
         "access_level": upload.access_level,
+        "similar": [{"identifier": s.identifier, "title": s.title, "url": s.url} for s in similar],
     }

@@ -78,6 +78,19 @@
               link.href = done.asset_url;
               link.textContent = text.asset;
               row.append(" ", link);
+              if (done.similar.length) {
+                var warn = document.createElement("div");
+                warn.className = "help-block help-warning";
+                warn.dataset.lookAlikes = "";
+                warn.append(text.looks_like + " ");
+                done.similar.forEach(function (s, i) {
+                  var a = document.createElement("a");
+                  a.href = s.url;
+                  a.textContent = s.identifier + " " + s.title;
+                  warn.append(i ? "、" : "", a);
+                });
+                row.append(warn);
+              }
             } else {
               state.textContent = "✗ " + text.refused + " " + done.error;
             }
