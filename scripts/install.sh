@@ -34,6 +34,10 @@ ldconfig -p 2>/dev/null | grep 'libvips\.so\.42' >/dev/null || missing+=(libvips
 if [[ "$PURPOSE" == test ]] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
 fi
+# Chinese glyphs for Chromium's screenshots of the admin and the site (no binary to look for)
+if [[ "$PURPOSE" == test ]] && ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+  missing+=(fonts-noto-cjk)
+fi
 if ((${#missing[@]})); then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   echo "installing Debian packages: ${missing[*]}"
@@ -88,6 +92,15 @@ if [[ ! -f static/vendor/openseadragon/openseadragon.min.js ]]; then
   mkdir -p static/vendor
   rm -rf static/vendor/openseadragon
   cp -r ".cache/npm/openseadragon-$OSD_VERSION/package/build/openseadragon" static/vendor/
+fi
+# The admin's resumable uploader speaks tus through the protocol's own browser client.
+TUS_JS_VERSION=4.3.1
+if [[ "$(cat static/vendor/tus/VERSION 2>/dev/null)" != "$TUS_JS_VERSION" ]]; then
+  npm_unpack tus-js-client "$TUS_JS_VERSION"
+  rm -rf static/vendor/tus && mkdir -p static/vendor/tus
+  cp ".cache/npm/tus-js-client-$TUS_JS_VERSION/package/dist/tus.min.js" \
+    ".cache/npm/tus-js-client-$TUS_JS_VERSION/package/LICENSE" static/vendor/tus/
+  echo "$TUS_JS_VERSION" >static/vendor/tus/VERSION
 fi
 if [[ "$PURPOSE" == test ]]; then
   npm_unpack mirador "$MIRADOR_VERSION"  # the IIIF viewer the browser tests open manifests in

@@ -130,6 +130,37 @@ def test_a_place_search_for_a_village_with_its_suffix_finds_it(paimo):
     assert [p.slug for p in found] == ["langde"]
 
 
+@pytest.mark.parametrize(
+    "query", ["排莫", "排莫村", "莫村", "蜡染", "背扇心", "paimo", "Paimo", "laran", "emb-9014"]
+)
+def test_the_page_chooser_finds_an_item_by_any_part_of_its_chinese_name(
+    client, curator, collections, paimo, query
+):
+    """The item chooser of the upload screen: a part of the title, the village in
+    characters, pinyin or English, or the identifier finds the item; others stay out."""
+    factories.recording(
+        collections["dialects"],
+        title="排莫蜡染背扇心",
+        identifier="MHA-EMB-9014",
+        place=paimo,
+        access="restricted",
+    )
+    factories.recording(
+        collections["dialects"], title="卡拉鸟笼", identifier="MHA-DIA-9015", access="restricted"
+    )
+    response = client.get(reverse("wagtailadmin_choose_page_search"), {"q": query})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "排莫蜡染背扇心" in body, query
+    assert "卡拉鸟笼" not in body, query
+
+
+def test_the_admin_page_search_finds_the_middle_of_a_chinese_title(client, curator, collections):
+    factories.recording(collections["dialects"], title="施洞背扇蝴蝶妈妈", access="restricted")
+    response = client.get(reverse("wagtailadmin_pages:search"), {"q": "蝴蝶妈妈"})
+    assert "施洞背扇蝴蝶妈妈" in response.content.decode()
+
+
 # --- 4. no request of the admin leaves the site --------------------------------------------
 
 #: Links a curator may follow by choice (Wagtail's user guide, "enable JavaScript" help);
@@ -256,3 +287,20 @@ def test_a_refused_new_item_says_why_in_chinese(client, curator, collections):
     html = response.content.decode()
     assert "页面有错误，未能创建。" in html
     assert "could not be created" not in html
+
+
+def test_the_page_search_counts_in_chinese(client, curator, collections):
+    factories.recording(collections["dialects"], title="施洞飞歌", access="restricted")
+    html = client.get(reverse("wagtailadmin_pages:search"), {"q": "飞歌"}).content.decode()
+    assert "找到 1 个页面" in html and "matching page" not in html
+    assert "共 1 项" in html and "of 1" not in html
+    explore = reverse("wagtailadmin_explore", args=[collections["dialects"].pk])
+    html = client.get(explore, {"q": "背扇"}).content.decode()
+    assert "中没有结果" in html and "No results" not in html
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "编辑指南" in home and "editor guide" not in home
+
+
+def test_the_sidebar_scripts_speak_chinese(client, curator):
+    catalogue = client.get(reverse("wagtailadmin_javascript_catalog")).content.decode()
+    assert "\\u672c\\u83dc\\u5355" in catalogue or "本菜单" in catalogue  # 本菜单 (this menu)

@@ -20,9 +20,10 @@ from wagtail.snippets.views.snippets import (
     UsageView,
 )
 
+from archive.access.policy import is_curator
 from archive.items.admin_scope import admin_assets
 
-from . import admin_views
+from . import admin_views, roundtrip_views
 from .models import MediaAsset
 from .tasks import enqueue_processing
 
@@ -84,12 +85,27 @@ register_snippet(MediaAssetViewSet)
 
 @hooks.register("register_admin_urls")
 def register_upload_url():
-    return [path("media/upload/", admin_views.upload, name="media_upload")]
+    return [
+        path("media/upload/", admin_views.upload, name="media_upload"),
+        path("media/metadata/", roundtrip_views.metadata, name="media_metadata"),
+    ]
 
 
 @hooks.register("register_admin_menu_item")
 def register_upload_menu_item():
     return MenuItem(_("Upload media"), reverse("media_upload"), icon_name="upload", order=271)
+
+
+class CuratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_curator(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_metadata_menu_item():
+    return CuratorMenuItem(
+        _("Metadata spreadsheet"), reverse("media_metadata"), icon_name="table", order=272
+    )
 
 
 @hooks.register("register_bulk_action")

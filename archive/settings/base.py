@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "archive.items",
     "archive.iiif",
     "archive.assets",
+    "archive.uploads",
     "archive.workers",
     "search",
     "archive.oai",
@@ -270,6 +271,12 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 MHA_MAX_IMAGE_PIXELS = int(os.environ.get("MHA_MAX_IMAGE_PIXELS", "400000000"))
 #: Longest recording accepted, in seconds.
 MHA_MAX_DURATION_SECONDS = int(os.environ.get("MHA_MAX_DURATION_SECONDS", str(3 * 3600)))
+#: Resumable (tus) uploads: the largest file accepted, where its bytes wait until complete
+#: (a local folder every web process shares; never the public storage), and how long an
+#: unfinished upload is kept after its last byte arrived.
+MHA_MAX_UPLOAD_BYTES = int(os.environ.get("MHA_MAX_UPLOAD_BYTES", str(4 * 1024**3)))
+MHA_UPLOAD_STAGING_DIR = Path(os.environ.get("MHA_UPLOAD_STAGING_DIR", VAR_DIR / "uploads"))
+MHA_UPLOAD_EXPIRY_HOURS = int(os.environ.get("MHA_UPLOAD_EXPIRY_HOURS", "72"))
 
 # --- background tasks: database-backed worker by default, RQ on Redis when chosen ---
 #: ``database`` (run ``manage.py db_worker --queue-name default,media``) or ``rq`` (run
