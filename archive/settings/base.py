@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "search",
     "archive.oai",
     "archive.api",
+    "archive.bags",
     "archive.portal",
     "ninja",
     "wagtail.contrib.forms",
