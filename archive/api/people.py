@@ -7,6 +7,8 @@ profile down with them. Birth years and consent records never leave through the 
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.http import Http404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -53,7 +55,7 @@ def _profile(request, person: Person) -> dict:
 
 
 class PeopleFilters(Schema):
-    kind: str | None = Field(None, description="individual, community or cooperative")
+    kind: Literal[tuple(Person.Kind.values)] | None = Field(None, description="The kind of person")
     cursor: str | None = Field(None, description="The opaque cursor from a previous page")
     limit: int = Field(20, ge=1, le=100)
 

@@ -8,6 +8,7 @@ shared caches for ``MHA_PUBLIC_CACHE_SECONDS``, anyone else's by nobody.
 from __future__ import annotations
 
 import datetime
+from typing import Literal
 
 from django.http import Http404
 from django.urls import reverse
@@ -55,9 +56,13 @@ def _visible(request) -> object:
     return policy.visible_items(ItemPage.objects.all(), request.user)
 
 
+CollectionSlug = Literal[registry.SLUGS]
+ItemType = Literal[tuple(c.item_type for c in registry.COLLECTIONS)]
+
+
 class ItemFilters(Schema):
-    collection: str | None = Field(None, description="A collection slug")
-    type: str | None = Field(None, description="embroidery, recording or music")
+    collection: CollectionSlug | None = Field(None, description="A collection slug")
+    type: ItemType | None = Field(None, description="The kind of item")
     updated_since: datetime.datetime | None = Field(
         None, description="Only items published at or after this instant"
     )
