@@ -8,10 +8,13 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import bagit
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
@@ -288,6 +291,45 @@ def test_the_commands_export_and_import_with_json_reports(archive, settings, tmp
     call_command("bag_import", str(tmp_path / "b"), "--json")
     report = json.loads(capsys.readouterr().out)
     assert report["items"] == ["MHA-EMB-T001"] and report["fixity_verified"] == 2
+
+
+@pytest.mark.processes
+def test_a_bag_restores_into_a_fresh_database_in_another_process(archive, tmp_path):
+    """The real thing: a new archive (its own SQLite database and media folder, migrated
+    and nothing else) imports the curator bag with the command, and exports it again."""
+    bag = archive["curator_bag"]
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "MHA_S3_BUCKET", "DJANGO_SETTINGS_MODULE")
+        and not k.startswith("MHA_")
+    }
+    env["MHA_VAR_DIR"] = str(tmp_path / "fresh")
+
+    def manage(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=django_settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout
+
+    manage("migrate", "--no-input", "-v", "0")
+    report = json.loads(manage("bag_import", str(bag), "--json").strip().splitlines()[-1])
+    assert sorted(report["items"]) == sorted(items_of(bag)) and report["drafts"] == {}
+    assert report["fixity_verified"] == report["originals_stored"] > 0
+    manage("bag_export", str(tmp_path / "again"), "--curator")
+    again = tmp_path / "again"
+    assert bagit.Bag(str(again)).validate()
+    after = items_of(again)
+    for identifier, doc in items_of(bag).items():
+        assert _comparable(after[identifier]) == _comparable(doc), identifier
+    originals = {d for p, d in manifest(bag).items() if "/originals/" in p}
+    assert originals == {d for p, d in manifest(again).items() if "/originals/" in p}
 
 
 # --- bags that are refused, with nothing imported ---------------------------------------------
