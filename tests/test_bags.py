@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from lxml import etree
 
 from archive.assets.models import Derivative, MediaAsset, Original
 from archive.bags.export import Audience, ExportError, export_bag, select_items
@@ -27,8 +28,10 @@ from archive.vocabularies.models import Motif, Place, Technique
 from demo import mediamaker as make
 from tests import factories
 from tests.iiif_support import add_media, made_once, media_archive_with_a_restricted_image
+from tests.xsd import schema
 
 pytestmark = pytest.mark.django_db
+OAI_DC_SCHEMA = schema("oai_dc.xsd")
 
 
 @pytest.fixture(scope="module")
@@ -181,6 +184,8 @@ def test_metadata_travels_as_dublin_core_and_as_the_archives_own_json(archive):
     assert terms["t-paimo"]["broader"] == "t-leishan" and "t-leishan" in terms
     dc = (archive["public_bag"] / "data/items/MHA-EMB-T001/dc.xml").read_text(encoding="utf-8")
     assert "<dc:identifier>MHA-EMB-T001</dc:identifier>" in dc
+    for entry in payload_json(archive["public_bag"], "archive.json")["items"]:
+        OAI_DC_SCHEMA.assertValid(etree.parse(str(archive["public_bag"] / "data" / entry["dc"])))
     assert "蝴蝶妈妈袖片" in dc and "oai_dc.xsd" in dc
 
 
