@@ -483,6 +483,26 @@ def test_a_failure_halfway_leaves_no_item_and_no_file(archive, fresh, tmp_path):
     fresh()
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda doc: [],
+        lambda doc: {**doc, "format": "mha-bag/99"},
+        lambda doc: {**doc, "assets": [{"original": {}}]},
+        lambda doc: {**doc, "fields": {**doc["fields"], "no_such_field": 1}},
+        lambda doc: {**doc, "type": "auth.user"},
+    ],
+    ids=["not-an-object", "future-format", "asset-without-file", "unknown-field", "not-an-item"],
+)
+def test_a_malformed_record_is_refused_with_the_reason(archive, fresh, tmp_path, damage):
+    bag = copy_bag(archive["public_bag"], tmp_path)
+    rel = "items/MHA-EMB-T001/item.json"
+    (bag / "data" / rel).write_text(json.dumps(damage(payload_json(bag, rel))), encoding="utf-8")
+    _resave(bag)
+    refused(bag, "malformed|format|refused|unknown|not an item|JSON object")
+    fresh()
+
+
 def test_an_item_already_in_the_archive_is_refused(archive, tmp_path):
     refused(archive["public_bag"], "already holds MHA-")
 

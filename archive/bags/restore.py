@@ -446,7 +446,10 @@ class _Restorer:
 def import_bag(path: Path | str) -> ImportReport:
     """Validate the bag at ``path`` and restore its items; a ``BagImportError`` otherwise."""
     bag = _Bag(Path(path))
-    plan = _plan(bag)
+    try:
+        plan = _plan(bag)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BagImportError(f"a record is malformed: {exc!r}") from exc
     report = ImportReport()
     restorer = _Restorer(bag, plan, report)
     try:
@@ -466,7 +469,7 @@ def import_bag(path: Path | str) -> ImportReport:
             storage.delete(name)
         if isinstance(exc, ValidationError):
             raise BagImportError("; ".join(exc.messages)) from exc
-        if isinstance(exc, (KeyError, TypeError, ValueError)) and not isinstance(
+        if isinstance(exc, (KeyError, TypeError, ValueError, AttributeError)) and not isinstance(
             exc, BagImportError
         ):
             raise BagImportError(f"a record is malformed: {exc!r}") from exc
