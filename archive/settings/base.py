@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "search",
     "archive.oai",
     "archive.api",
+    "archive.bags",
     "archive.portal",
     "archive.ops",
     "ninja",
