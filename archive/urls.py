@@ -40,6 +40,7 @@ handler404 = "archive.core.views.page_not_found"
 
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("market/", include("archive.marketplace.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MarketplaceConfig(AppConfig):
+    name = "archive.marketplace"
+    label = "marketplace"
+    verbose_name = _("Artisan marketplace")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Django's app loading forces this function-level import of the app's own handlers.
+        from . import signal_handlers
+
+        signal_handlers.connect()
