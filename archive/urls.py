@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("archive.iiif.urls")),
     path("api/v1/search", search_views.api_search, name="api-search"),
     path("api/v1/search/suggest", search_views.api_suggest, name="api-search-suggest"),
+    path("api/v1/search/related", search_views.api_related, name="api-search-related"),
     path("api/v1/", api.urls),
     path("oai", oai, name="oai"),
     path("low-bandwidth", core_views.low_bandwidth, name="low-bandwidth"),
