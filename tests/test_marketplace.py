@@ -249,3 +249,29 @@ def test_a_cooperative_manager_reads_only_their_cooperatives_enquiries(world):
     assert list(Enquiry.objects.for_manager(world["manager"])) == [mine]
     curator = factories.user(groups=("Curators",), is_staff=True)
     assert Enquiry.objects.for_manager(curator).count() == 2
+
+
+def test_the_workers_beat_purges_old_enquiries(world, settings):
+    from archive.workers.management.commands.worker import recover
+
+    settings.MHA_ENQUIRY_RETENTION_DAYS = 30
+    old = Enquiry.objects.create(artisan=world["profile"], name="A", contact="a", message="m")
+    Enquiry.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    recover()
+    assert not Enquiry.objects.exists()
+
+
+def test_a_withdrawal_entered_in_advance_leaves_search_on_its_day(world, settings):
+    from archive.marketplace.retention import lapsed_products
+    from archive.people.models import ConsentWithdrawal
+
+    consent = ConsentRecord.objects.get(person=world["maker"], scope="commercial")
+    ConsentWithdrawal.objects.create(consent=consent, withdrawn_on=timezone.localdate())
+    ConsentWithdrawal.objects.filter(consent=consent).update(
+        created_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    ConsentRecord.objects.filter(pk=consent.pk).update(withdrawn_on=timezone.localdate())
+    assert set(lapsed_products()) == {p.pk for p in world["products"].values()}
+    assert not Product.objects.shown().exists()
