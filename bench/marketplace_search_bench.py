@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from search_bench import GOALS_MS, _labels, make_corpus, pct  # noqa: E402
 
+
 def load_vocabularies() -> dict[str, list[dict]]:
     """The vocabularies (lists of terms); ``tags.yaml`` is a label map, not one."""
     import yaml

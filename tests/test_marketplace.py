@@ -56,6 +56,8 @@ def _doors(client, world) -> dict[str, bool]:
         "feed json": sleeve.slug in client.get("/market/products.json").content.decode(),
         "feed csv": sleeve.slug in client.get("/market/products.csv").content.decode(),
         "sitemap": sleeve.get_absolute_url() in client.get("/sitemap.xml").content.decode(),
+        "api list": sleeve.slug in client.get("/api/v1/products").content.decode(),
+        "api product": client.get(f"/api/v1/products/{sleeve.slug}").status_code == 200,
         "item page": sleeve.get_absolute_url() in client.get(world["pattern"].url).content.decode(),
     }
     return seen
@@ -275,3 +277,11 @@ def test_a_withdrawal_entered_in_advance_leaves_search_on_its_day(world, setting
     ConsentRecord.objects.filter(pk=consent.pk).update(withdrawn_on=timezone.localdate())
     assert set(lapsed_products()) == {p.pk for p in world["products"].values()}
     assert not Product.objects.shown().exists()
+
+
+def test_the_api_names_price_currency_and_the_heritage_behind(client, world):
+    body = client.get(f"/api/v1/products/{world['products']['sleeve'].slug}").json()
+    assert body["price"] == {"amount": "680.00", "currency": "CNY", "on_request": False}
+    assert [i["identifier"] for i in body["draws_on"]] == [world["pattern"].identifier]
+    collar = client.get(f"/api/v1/products/{world['products']['collar'].slug}").json()
+    assert collar["price"]["on_request"] is True

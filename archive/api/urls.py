@@ -4,6 +4,7 @@ with a browsable page at ``/api/v1/docs``."""
 
 from ninja import NinjaAPI
 
+from .marketplace import router as marketplace_router
 from .views import router
 
 api = NinjaAPI(
@@ -17,3 +18,4 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("/", router)
+api.add_router("/", marketplace_router)
