@@ -285,3 +285,36 @@ def test_the_api_names_price_currency_and_the_heritage_behind(client, world):
     assert [i["identifier"] for i in body["draws_on"]] == [world["pattern"].identifier]
     collar = client.get(f"/api/v1/products/{world['products']['collar'].slug}").json()
     assert collar["price"]["on_request"] is True
+
+
+def test_an_uploaded_photo_goes_through_the_pipeline_and_its_gps_does_not_leak(
+    client, world, tmp_path, django_capture_on_commit_callbacks
+):
+    import pyvips
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from archive.marketplace.models import ProductPhoto
+    from demo import mediamaker
+
+    path = mediamaker.card(
+        tmp_path / "sleeve.jpg", 800, 600, camera="FieldCam", gps=(26.5, 108.1667)
+    )
+    sleeve = world["products"]["sleeve"]
+    photo = ProductPhoto(product=sleeve, upload=SimpleUploadedFile("sleeve.jpg", path.read_bytes()))
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.full_clean()
+        photo.save()
+    photo.refresh_from_db()
+    assert photo.original.kind == "image" and not photo.upload
+    response = client.get(photo.url("web"))
+    assert response.status_code == 200 and response["Content-Type"] == "image/webp"
+    local = tmp_path / "web.webp"
+    local.write_bytes(b"".join(response.streaming_content))
+    fields = pyvips.Image.new_from_file(str(local)).get_fields()
+    assert not [f for f in fields if f.startswith("exif-ifd3")]  # GPS
+    assert "exif-ifd0-Make" not in fields
+    bad = ProductPhoto(product=sleeve, upload=SimpleUploadedFile("x.jpg", b"\xff\xd8\xff oops"))
+    with pytest.raises(ValidationError) as refused:
+        bad.full_clean()
+    assert "upload" in refused.value.message_dict

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -28,8 +29,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 
 from archive.access.policy import is_curator
+from archive.assets.ingest import MediaError
 from archive.core.i18n import localized
 from archive.people.models import ConsentRecord
+
+from .originals import store_original
 
 #: The consent scope that covers the marketplace (``people.ConsentRecord.Scope``).
 MARKETPLACE_SCOPE = ConsentRecord.Scope.COMMERCIAL
@@ -157,14 +161,6 @@ class ArtisanProfile(ClusterableModel):
         on_delete=models.SET_NULL,
         related_name="artisans",
     )
-    photo = models.ForeignKey(
-        "assets.Original",
-        verbose_name=_("photo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     techniques = ParentalManyToManyField(
         "vocabularies.Technique", verbose_name=_("techniques"), blank=True, related_name="+"
     )
@@ -191,7 +187,6 @@ class ArtisanProfile(ClusterableModel):
         FieldPanel("person"),
         FieldPanel("slug"),
         FieldPanel("cooperative"),
-        FieldPanel("photo"),
         FieldRowPanel([FieldPanel("techniques"), FieldPanel("motifs")]),
         MultiFieldPanel(
             [FieldPanel("story_zh"), FieldPanel("story_en"), FieldPanel("story_hmn")],
@@ -352,13 +347,24 @@ class Product(ClusterableModel):
 
 
 class ProductPhoto(Orderable):
-    """A photo of a product: the original is stored once by checksum in ``assets.Original``
-    (checked by the media pipeline on upload); ``thumb`` and ``web`` are made from it by the
-    pipeline's image renditions."""
+    """A photo of a product. The upload is checked and stored once by checksum as an
+    ``assets.Original`` (through the media pipeline, as every file is); ``thumb`` and ``web``
+    are made from it by the pipeline's image renditions. The uploaded file itself is not
+    kept beside the original."""
 
     product = ParentalKey(Product, on_delete=models.CASCADE, related_name="photos")
+    #: Only while a curator's upload is on its way to becoming ``original``.
+    upload = models.FileField(
+        _("photo file"), upload_to="market/incoming/", max_length=255, blank=True
+    )
     original = models.ForeignKey(
-        "assets.Original", verbose_name=_("photo"), on_delete=models.PROTECT, related_name="+"
+        "assets.Original",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     caption_zh = models.CharField(_("caption (Chinese)"), max_length=200, blank=True)
     caption_en = models.CharField(_("caption (English)"), max_length=200, blank=True)
@@ -366,7 +372,7 @@ class ProductPhoto(Orderable):
     web = models.FileField(upload_to="market/", max_length=255, blank=True, editable=False)
 
     panels = [
-        FieldPanel("original"),
+        FieldPanel("upload"),
         FieldRowPanel([FieldPanel("caption_zh"), FieldPanel("caption_en")]),
     ]
 
@@ -376,6 +382,25 @@ class ProductPhoto(Orderable):
 
     def __str__(self) -> str:
         return f"{self.product} · {self.original_id}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.upload and getattr(self.upload, "_committed", True) is False:
+            try:
+                original = store_original(self.upload, self.upload.name)
+            except MediaError as exc:
+                raise ValidationError({"upload": str(exc)}) from exc
+            if original.pk != self.original_id:
+                # A new picture: the renditions are made again from it.
+                self.original, self.thumb, self.web = original, "", ""
+            self.upload = ""  # stored as an original; the upload itself is not kept
+        elif not self.upload and not self.original_id:
+            raise ValidationError({"upload": _("Choose a photo to upload.")})
+
+    def save(self, *args, **kwargs) -> None:
+        if self.upload and getattr(self.upload, "_committed", True) is False:
+            self.clean()  # a save without a form (a script, the shell) checks it too
+        super().save(*args, **kwargs)
 
     @property
     def caption(self) -> str:

@@ -5,61 +5,24 @@ the photo by a background task."""
 
 from __future__ import annotations
 
-import hashlib
 import shutil
-import tempfile
-from pathlib import Path
-from typing import BinaryIO
 
 from django.core.files import File
 from django.db import transaction
 from django_tasks import task
 
 from archive.assets.files import copy_to_temp
-from archive.assets.ingest import check_file, safe_display_name
-from archive.assets.models import Original
 from archive.assets.recovery import make_workdir
 from media_pipeline import steps
 from media_pipeline.specs import IMAGE_SPECS
 
 from .models import ProductPhoto
+from .originals import store_original
+
+__all__ = ["enqueue", "make_photo_renditions", "make_renditions", "store_original"]
 
 #: The pipeline's renditions a product photo keeps, by the field that holds each.
 RENDITIONS = {"thumb": "thumb", "web": "web-webp"}
-
-
-def store_original(source: BinaryIO | Path, filename: str) -> Original:
-    """Check ``source`` with the pipeline and store it once by checksum."""
-    fd, tmp = tempfile.mkstemp(prefix="mha-market-")
-    tmp_path = Path(tmp)
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        with open(fd, "wb") as out:
-            fh = open(source, "rb") if isinstance(source, Path) else source  # noqa: SIM115
-            while chunk := fh.read(1024 * 1024):
-                digest.update(chunk)
-                out.write(chunk)
-                size += len(chunk)
-        sha = digest.hexdigest()
-        existing = Original.objects.filter(sha256=sha).first()
-        if existing is not None:
-            return existing
-        found = check_file(tmp_path)
-        original = Original(
-            sha256=sha,
-            size=size,
-            original_filename=safe_display_name(filename),
-            content_type=found.content_type,
-            kind=found.kind,
-            probe=found.probe,
-        )
-        with open(tmp_path, "rb") as fh:
-            original.file.save(f"{sha[:2]}/{sha}{found.extension}", File(fh), save=False)
-        original.save()
-        return original
-    finally:
-        tmp_path.unlink(missing_ok=True)
 
 
 def make_renditions(photo: ProductPhoto) -> None:
