@@ -318,3 +318,24 @@ def test_an_uploaded_photo_goes_through_the_pipeline_and_its_gps_does_not_leak(
     with pytest.raises(ValidationError) as refused:
         bad.full_clean()
     assert "upload" in refused.value.message_dict
+
+
+def test_in_the_admin_a_manager_opens_only_their_cooperatives_enquiries(client, world):
+    from django.contrib.auth.models import Permission
+
+    mine = Enquiry.objects.create(cooperative=world["coop"], name="A", contact="a", message="m")
+    other = market()
+    theirs = Enquiry.objects.create(cooperative=other["coop"], name="B", contact="b", message="m")
+    manager = world["manager"]
+    manager.user_permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="view_enquiry"),
+    )
+    client.force_login(manager)
+    base = "/admin/snippets/marketplace/enquiry"
+    listing = client.get(f"{base}/").content.decode()
+    assert f"{base}/inspect/{mine.pk}/" in listing
+    assert f"{base}/inspect/{theirs.pk}/" not in listing
+    assert client.get(f"{base}/inspect/{mine.pk}/").status_code == 200
+    assert client.get(f"{base}/inspect/{theirs.pk}/").status_code in (302, 403, 404)
+    assert client.get(f"{base}/edit/{mine.pk}/").status_code in (302, 403, 404)
