@@ -339,3 +339,16 @@ def test_in_the_admin_a_manager_opens_only_their_cooperatives_enquiries(client, 
     assert client.get(f"{base}/inspect/{mine.pk}/").status_code == 200
     assert client.get(f"{base}/inspect/{theirs.pk}/").status_code in (302, 403, 404)
     assert client.get(f"{base}/edit/{mine.pk}/").status_code in (302, 403, 404)
+
+
+def test_curators_may_edit_products_but_never_an_enquiry(world):
+    from django.apps import apps as django_apps
+
+    from archive.marketplace.roles import grant_curators
+
+    last = [a for a in django_apps.get_app_configs() if a.models_module is not None][-1]
+    grant_curators(sender=last)
+    curator = factories.user(groups=("Curators",), is_staff=True)
+    assert curator.has_perm("marketplace.change_product")
+    assert curator.has_perm("marketplace.view_enquiry")
+    assert not curator.has_perm("marketplace.change_enquiry")
