@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("archive.iiif.urls")),
     path("api/v1/search", search_views.api_search, name="api-search"),
     path("api/v1/search/suggest", search_views.api_suggest, name="api-search-suggest"),
+    path("api/v1/search/related", search_views.api_related, name="api-search-related"),
     path("api/v1/", api.urls),
     path("oai", oai, name="oai"),
     path("low-bandwidth", core_views.low_bandwidth, name="low-bandwidth"),
@@ -42,6 +43,7 @@ handler404 = "archive.core.views.page_not_found"
 
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("market/", include("archive.marketplace.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -40,6 +40,10 @@ FACETS = (
     "village",
     "period",
     "licence",
+    # Products of the artisan marketplace (search/products.py).
+    "cooperative",
+    "availability",
+    "price",
 )
 #: Facet name → the vocabulary model behind it (labels come from there).
 TERM_FACETS = {

@@ -10,6 +10,7 @@ from archive.core.i18n import localized
 from archive.items import registry
 from archive.items.models import CollectionPage
 from archive.items.periods import period_label
+from archive.marketplace.models import Availability, Cooperative
 
 from .documents import TERM_FACETS
 
@@ -23,6 +24,17 @@ TITLES = {
     "village": gettext_lazy("Village"),
     "period": gettext_lazy("Period"),
     "licence": gettext_lazy("Licence"),
+    "cooperative": gettext_lazy("Cooperative"),
+    "availability": gettext_lazy("Availability"),
+    "price": gettext_lazy("Price (yuan)"),
+}
+PRODUCT_LABEL = gettext_lazy("Made today (from an artisan)")
+PRICE_LABELS = {
+    "0-300": gettext_lazy("under ¥300"),
+    "300-1000": gettext_lazy("¥300 to ¥1,000"),
+    "1000-3000": gettext_lazy("¥1,000 to ¥3,000"),
+    "3000-": gettext_lazy("¥3,000 and more"),
+    "on-request": gettext_lazy("price on request"),
 }
 
 
@@ -31,6 +43,8 @@ def facet_title(name: str) -> str:
 
 
 def type_label(value: str) -> str:
+    if value == "product":
+        return str(PRODUCT_LABEL)
     return registry.type_label(value)
 
 
@@ -61,6 +75,9 @@ def facet_labels(name: str, values: list[str]) -> dict[str, str]:
                 label = f"{label} · {term.label_hmn}"
             out[term.slug] = label
         return {v: out.get(v, v) for v in values}
+    if name == "cooperative" and values:
+        names = {c.slug: localized(c, "name") for c in Cooperative.objects.filter(slug__in=values)}
+        return {v: names.get(v, v) for v in values}
     if name == "collection" and values:
         pages = {p.slug: p.display_title for p in CollectionPage.objects.filter(slug__in=values)}
         return {v: pages.get(v, v) for v in values}
@@ -78,4 +95,8 @@ def facet_label(name: str, value: str) -> str:
         return period_label(value)
     if name == "licence":
         return str(Licence(value).label) if value in Licence.values else value
+    if name == "availability":
+        return str(Availability(value).label) if value in Availability.values else value
+    if name == "price":
+        return str(PRICE_LABELS.get(value, value))
     return value

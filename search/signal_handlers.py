@@ -10,6 +10,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
 from archive.items.models import ItemPage
+from archive.marketplace import signal_handlers as marketplace_signals
 from archive.people.models import Person
 from archive.vocabularies.models import VOCABULARIES
 
@@ -64,3 +65,5 @@ def connect() -> None:
     for model in VOCABULARIES.values():
         post_save.connect(on_term_saved, sender=model, dispatch_uid=f"search-term-{model.__name__}")
     post_save.connect(on_person_saved, sender=Person, dispatch_uid="search-person")
+    if indexing.index_products not in marketplace_signals.product_listeners:
+        marketplace_signals.product_listeners.append(indexing.index_products)

@@ -15,6 +15,7 @@ from django.utils.module_loading import module_has_submodule
 from ninja import NinjaAPI
 
 from . import people, vocabularies, write
+from .marketplace import router as marketplace_router
 from .views import router
 
 # ``write`` adds the curators' operations to the items' router (same paths, token auth).
@@ -52,3 +53,4 @@ def _mount_app_routers() -> None:
 
 
 _mount_app_routers()
+api.add_router("/", marketplace_router)

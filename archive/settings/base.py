@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "archive.assets",
     "archive.uploads",
     "archive.workers",
+    "archive.marketplace",
     "search",
     "archive.oai",
     "archive.api",
@@ -406,3 +407,15 @@ LOGGING = {
     "loggers": {"wagtail": {"level": "WARNING"}, "pyvips": {"level": "WARNING"}},
 }
 MHA_VERSION = "0.1.0"
+
+# --- the artisan marketplace: enquiries ---
+#: Days an enquiry is kept before ``manage.py purge_enquiries`` (run on the worker's beat)
+#: deletes it: long enough to answer and follow a commission, no longer.
+MHA_ENQUIRY_RETENTION_DAYS = int(os.environ.get("MHA_ENQUIRY_RETENTION_DAYS", "180"))
+#: Enquiries one address may send (django-ratelimit rate).
+MHA_ENQUIRY_RATE = os.environ.get("MHA_ENQUIRY_RATE", "5/h")
+#: A form sent sooner than this after it was shown is a script's, not a person's.
+MHA_ENQUIRY_MIN_SECONDS = float(os.environ.get("MHA_ENQUIRY_MIN_SECONDS", "3"))
+#: Where an enquiry goes when its artisan and cooperative name no address.
+MHA_ENQUIRY_FALLBACK_EMAIL = os.environ.get("MHA_ENQUIRY_FALLBACK_EMAIL", "curators@localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("MHA_FROM_EMAIL", "archive@localhost.localdomain")

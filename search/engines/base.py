@@ -117,6 +117,14 @@ class Engine:
     def clear(self) -> None:
         raise NotImplementedError
 
+    def more_like_this(
+        self, doc_id: int, products: bool, access: Access = PUBLIC, limit: int = 6
+    ) -> list[Hit]:
+        """Documents sharing ``doc_id``'s motifs or techniques, best first: products when
+        ``products`` (what artisans make of a pattern), else items (the patterns behind a
+        product). Only what ``access`` may see."""
+        raise NotImplementedError
+
     def suggest(self, prefix: str, access: Access = PUBLIC, limit: int = 8) -> list[str]:
         """Completions for what the visitor has typed, taken only from documents they may
         see (the same access filter as a search)."""

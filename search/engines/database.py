@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Sum, Value, When
 from django.db.models.expressions import RawSQL
 
 from .. import documents, highlight, text
@@ -234,6 +234,44 @@ class DatabaseEngine(Engine):
             per_page=query.per_page,
             engine=self.name,
         )
+
+    def more_like_this(
+        self, doc_id: int, products: bool, access: Access, limit: int = 6
+    ) -> list[Hit]:
+        """Shared-vocabulary scoring: a shared motif counts two, a shared technique one
+        (broader terms are in the facet values, so a narrower motif shares its broader)."""
+        source = SearchDocument.objects.filter(item_id=doc_id).first()
+        if source is None:
+            return []
+        facets = source.data.get("facets") or {}
+        weights = {"motif": 2, "technique": 1}
+        shared = Q()
+        for name in weights:
+            if facets.get(name):
+                shared |= Q(facet=name, value__in=facets[name])
+        if not shared:
+            return []
+        candidates = SearchDocument.objects.filter(access_q(access)).exclude(item_id=doc_id)
+        candidates = (
+            candidates.filter(item_type="product")
+            if products
+            else candidates.exclude(item_type="product")
+        )
+        score = Sum(
+            Case(
+                *[When(facet=name, then=Value(w)) for name, w in weights.items()],
+                default=Value(0),
+            )
+        )
+        ranked = (
+            SearchFacetValue.objects.filter(shared, doc__in=candidates.values("item_id"))
+            .values("doc_id")
+            .annotate(score=score)
+            .order_by("-score", "doc_id")[:limit]
+        )
+        ids = [row["doc_id"] for row in ranked]
+        by_id = {d.item_id: d for d in SearchDocument.objects.filter(item_id__in=ids)}
+        return [Hit(id=i, doc=by_id[i].data) for i in ids if i in by_id]
 
     def _page_ids(self, qs, base, query: SearchQuery, match, offset: int) -> list[int]:
         limit = query.per_page

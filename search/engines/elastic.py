@@ -26,6 +26,7 @@ from archive.access.models import AccessLevel
 from archive.core.i18n import content_languages
 
 from .. import documents, highlight, text
+from ..products import ON_REQUEST, PRICE_BANDS
 from .base import Access, Engine, EngineUnavailable, Hit, SearchQuery, SearchResult, chunked
 from .database import body_of
 
@@ -71,6 +72,10 @@ def mapping() -> dict:
             "tokens": std,
             "title_tokens": std,
             "facets": {"properties": dict.fromkeys(documents.FACETS, kw)},
+            # Marketplace products: the price in yuan (range aggregation) and the items
+            # a product draws on.
+            "price": {"type": "double"},
+            "draws_on": {"type": "long"},
             "cues": {
                 "type": "nested",
                 "properties": {
@@ -133,6 +138,41 @@ def _term_clause(field: str, term: text.Term, last: bool, loose: bool = True) ->
     if loose and last and word.isascii() and len(word) >= 2:
         should.append({"prefix": {field: {"value": word}}})
     return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def price_aggregations() -> dict:
+    """The price facet as the engine's own ``range`` aggregation on ``price`` (yuan), and
+    the products whose price is on request (no ``price``)."""
+    ranges = []
+    for key, low, high in PRICE_BANDS:
+        r: dict = {"key": key, "from": float(low)}
+        if high is not None:
+            r["to"] = float(high)
+        ranges.append(r)
+    return {
+        "price": {"range": {"field": "price", "ranges": ranges}},
+        "price_on_request": {
+            "filter": {
+                "bool": {
+                    "filter": [{"term": {"type": "product"}}],
+                    "must_not": [{"exists": {"field": "price"}}],
+                }
+            }
+        },
+    }
+
+
+def price_buckets(aggregations: dict) -> list[tuple[str, int]]:
+    """Take the price aggregations out of ``aggregations`` as (band, count) pairs."""
+    out = [
+        (b["key"], b["doc_count"])
+        for b in aggregations.pop("price", {}).get("buckets", [])
+        if b["doc_count"]
+    ]
+    on_request = aggregations.pop("price_on_request", {}).get("doc_count", 0)
+    if on_request:
+        out.append((ON_REQUEST, on_request))
+    return sorted(out, key=lambda kc: (-kc[1], kc[0]))
 
 
 class ElasticEngine(Engine):
@@ -437,7 +477,9 @@ class ElasticEngine(Engine):
             body["aggs"] = {
                 name: {"terms": {"field": f"facets.{name}", "size": 100}}
                 for name in documents.FACETS
+                if name != "price"
             }
+            body["aggs"].update(price_aggregations())
         return body
 
     def search(self, query: SearchQuery) -> SearchResult:
@@ -467,7 +509,11 @@ class ElasticEngine(Engine):
                     hit.cue = marked or {"start": cue["start"], "text": None, "lang": None}
             hits.append(hit)
         facets: dict[str, list[tuple[str, int]]] = {}
-        for name, agg in (res.get("aggregations") or {}).items():
+        aggregations = dict(res.get("aggregations") or {})
+        price = price_buckets(aggregations)
+        if price:
+            facets["price"] = price
+        for name, agg in aggregations.items():
             buckets = [(b["key"], b["doc_count"]) for b in agg["buckets"] if b["doc_count"]]
             if buckets:
                 facets[name] = buckets
@@ -479,6 +525,57 @@ class ElasticEngine(Engine):
             per_page=query.per_page,
             engine=self.name,
         )
+
+    def more_like_this(
+        self, doc_id: int, products: bool, access: Access, limit: int = 6
+    ) -> list[Hit]:
+        """Products (or items) sharing the document's motifs or techniques, ranked by the
+        engine: shared terms score, and ``more_like_this`` on the document's own tokens
+        (titles, descriptions, every label) orders those that share as many."""
+        self._ensure_exists_for_search()
+        try:
+            source = self._call(self.client.get, index=self.alias, id=doc_id)["_source"]
+        except EngineUnavailable:
+            raise
+        except Exception:  # not indexed (not live, not shown): nothing is like it
+            return []
+        facets = source.get("facets") or {}
+        shared = [
+            {"terms": {f"facets.{name}": facets[name], "boost": boost}}
+            for name, boost in (("motif", 2.0), ("technique", 1.0))
+            if facets.get(name)
+        ]
+        if not shared:
+            return []
+        filters: list[dict] = [{"bool": {"should": shared, "minimum_should_match": 1}}]
+        acc = access_filter(access)
+        if acc:
+            filters.append(acc)
+        kind = {"term": {"type": "product"}}
+        body = {
+            "size": limit,
+            "query": {
+                "bool": {
+                    "filter": [*filters, kind] if products else filters,
+                    "must_not": [{"ids": {"values": [str(doc_id)]}}] + ([] if products else [kind]),
+                    "should": [
+                        *shared,
+                        {
+                            "more_like_this": {
+                                "fields": ["tokens"],
+                                "like": [{"_index": self.alias, "_id": str(doc_id)}],
+                                "min_term_freq": 1,
+                                "min_doc_freq": 1,
+                                "max_query_terms": 40,
+                            }
+                        },
+                    ],
+                }
+            },
+            "_source": {"excludes": ["tokens", "title_tokens", "cues.tokens"]},
+        }
+        res = self._call(self.client.search, index=self.alias, body=body)
+        return [Hit(id=int(h["_source"]["id"]), doc=h["_source"]) for h in res["hits"]["hits"]]
 
     def _ensure_exists_for_search(self) -> None:
         if not getattr(self, "_checked", False):
