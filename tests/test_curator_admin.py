@@ -304,3 +304,10 @@ def test_the_page_search_counts_in_chinese(client, curator, collections):
 def test_the_sidebar_scripts_speak_chinese(client, curator):
     catalogue = client.get(reverse("wagtailadmin_javascript_catalog")).content.decode()
     assert "\\u672c\\u83dc\\u5355" in catalogue or "本菜单" in catalogue  # 本菜单 (this menu)
+
+
+def test_the_account_page_speaks_chinese(client, curator):
+    html = client.get(reverse("wagtailadmin_account")).content.decode()
+    for english in ("Admin theme", "Contrast", "Density"):
+        assert f">{english}<" not in html and f"{english}<span" not in html, english
+    assert "后台主题" in html and "对比度" in html
