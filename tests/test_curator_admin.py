@@ -311,3 +311,13 @@ def test_the_account_page_speaks_chinese(client, curator):
     for english in ("Admin theme", "Contrast", "Density"):
         assert f">{english}<" not in html and f"{english}<span" not in html, english
     assert "后台主题" in html and "对比度" in html
+
+
+# --- 7. nothing empty shows on a public item ---------------------------------------------
+
+
+def test_a_public_item_shows_no_empty_coming_soon_box(client, collections):
+    item = factories.recording(collections["dialects"], speaker=factories.person())
+    html = client.get(item.url).content.decode()
+    assert item.title in html
+    assert "即将" not in html and "Soon:" not in html and 'id="artisans"' not in html
