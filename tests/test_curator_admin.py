@@ -41,6 +41,12 @@ def _form_data(response) -> dict:
         management = formset.management_form
         for name in management.fields:
             data[f"{formset.prefix}-{name}"] = management[name].value() or 0
+        for inline in formset.forms:
+            for name in inline.fields:
+                value = inline[name].value()
+                if value is None or value is False:
+                    continue
+                data[inline.add_prefix(name)] = "on" if value is True else value
     return data
 
 
@@ -304,3 +310,47 @@ def test_the_page_search_counts_in_chinese(client, curator, collections):
 def test_the_sidebar_scripts_speak_chinese(client, curator):
     catalogue = client.get(reverse("wagtailadmin_javascript_catalog")).content.decode()
     assert "\\u672c\\u83dc\\u5355" in catalogue or "本菜单" in catalogue  # 本菜单 (this menu)
+
+
+def test_the_account_page_speaks_chinese(client, curator):
+    html = client.get(reverse("wagtailadmin_account")).content.decode()
+    for english in ("Admin theme", "Contrast", "Density"):
+        assert f">{english}<" not in html and f"{english}<span" not in html, english
+    assert "后台主题" in html and "对比度" in html
+
+
+# --- 7. nothing empty shows on a public item ---------------------------------------------
+
+
+def test_a_public_item_shows_no_empty_coming_soon_box(client, collections):
+    item = factories.recording(collections["dialects"], speaker=factories.person())
+    html = client.get(item.url).content.decode()
+    assert item.title in html
+    assert "即将" not in html and "Soon:" not in html and 'id="artisans"' not in html
+
+
+# --- 6. publishing says when media is not ready -------------------------------------------
+
+
+def test_publishing_an_item_whose_media_is_still_queued_warns_in_chinese(
+    client, curator, collections
+):
+    from archive.assets.models import MediaAsset, Original
+
+    item = factories.recording(collections["dialects"], speaker=factories.person(), live=False)
+    original = Original.objects.create(
+        sha256="a" * 64,
+        file="originals/a.wav",
+        size=1,
+        original_filename="a.wav",
+        content_type="audio/wav",
+        kind="audio",
+    )
+    MediaAsset.objects.create(item=item, original=original)  # queued: no worker has run
+    url = reverse("wagtailadmin_pages:edit", args=[item.pk])
+    data = _form_data(client.get(url))
+    data["action-publish"] = "action-publish"
+    response = client.post(url, data, follow=True)
+    html = response.content.decode()
+    assert ItemPage.objects.get(pk=item.pk).live, _errors(response)
+    assert "还有 1 个媒体文件没有处理好" in html

@@ -100,7 +100,7 @@ def test_a_sheet_with_one_bad_row_names_it_and_writes_nothing(client, curator, c
     html = response.content.decode()
     assert "2 行有错误" in html
     line3 = html.split('data-line="3"', 1)[1].split("</tr>", 1)[0]
-    assert "secret" in line3
+    assert "secret" in line3 and "访问级别" in line3 and "不是" in line3
     line4 = html.split('data-line="4"', 1)[1].split("</tr>", 1)[0]
     assert "MHA-DIA-9999" in line4
     assert 'name="apply"' not in html

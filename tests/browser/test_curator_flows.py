@@ -169,3 +169,34 @@ def test_a_new_item_with_only_a_chinese_title_saves_in_one_go(curator_page, live
     page.wait_for_url("**/admin/pages/*/edit/")
     assert "已创建" in page.inner_text("body") or "已保存" in page.inner_text("body")
     assert RecordingPage.objects.get(identifier="MHA-DIA-9101").slug == "pai-mo-cun-la-ran-ge"
+
+
+def test_a_csv_with_one_bad_row_round_trips_with_that_row_named(
+    curator_page, live_server, tmp_path
+):
+    import csv
+
+    collections, _ = _site()
+    page = curator_page
+    page.login(live_server.url)
+    page.goto(live_server.url + "/admin/media/metadata/")
+    page.select_option("form[method=get] select[name=collection]", label="方言录音")
+    with page.expect_download() as download:
+        page.click("button[value=csv]")
+    with open(download.value.path(), encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][0] == "编号"
+    rows[1][1] = rows[1][1] + "（修订）"
+    rows[2][rows[0].index("访问级别")] = "secret"
+    edited = tmp_path / "方言录音.csv"
+    with open(edited, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+
+    page.select_option("form[method=post] select[name=collection]", label="方言录音")
+    page.set_input_files("input[name=sheet]", str(edited))
+    page.click("button:has-text('预览修改')")
+    expect(page.locator("[data-preview-summary]")).to_contain_text("1 行有错误")
+    expect(page.locator("tr[data-line='3']")).to_contain_text("secret")
+    expect(page.locator("button[name=apply]")).to_have_count(0)
+    titles = set(RecordingPage.objects.values_list("title", flat=True))
+    assert not any(t.endswith("（修订）") for t in titles)  # the preview wrote nothing
