@@ -222,23 +222,35 @@ def _bodies(canvas: dict) -> list[dict]:
     return out
 
 
-def test_the_access_service_is_the_sites_sign_in_and_closes_its_window(world, client):
-    response = client.get("/iiif/auth/2/access", {"origin": VIEWER})
-    assert response.status_code == 302
-    assert response["Location"].startswith("/_util/login/?next=")
-    assert "%2Fiiif%2Fauth%2F2%2Faccess" in response["Location"]
-    # Signing in on that page, as a community member does.
+def test_the_access_service_signs_in_and_closes_its_window(world, client):
+    url = f"/iiif/auth/2/access?origin={VIEWER}"
+    form = client.get(url)
+    assert form.status_code == 200
+    assert 'name="password"' in form.content.decode()
+    # It must stay the viewer's window: no opener policy that cuts it from the viewer.
+    assert form["Cross-Origin-Opener-Policy"] == "unsafe-none"
     member = world["users"]["member"]
+    wrong = client.post(url, {"username": member.username, "password": "wrong"})
+    assert wrong.status_code == 200 and "window.close()" not in wrong.content.decode()
     signed_in = client.post(
-        response["Location"],
-        {"username": member.username, "password": "pw-for-tests"},
-        follow=True,
+        url, {"username": member.username, "password": "pw-for-tests"}, follow=True
     )
-    assert signed_in.status_code == 200
+    assert signed_in.redirect_chain[0][0] == url
     assert "window.close()" in signed_in.content.decode()
+    assert signed_in["Cross-Origin-Opener-Policy"] == "unsafe-none"
     token = token_message(client, VIEWER)["accessToken"]
     pic = world["media"]["community picture"]
     assert probe(client_class(client), pic, token)["status"] == 200
+
+
+def test_the_access_service_is_throttled_like_every_sign_in(world, client, settings):
+    member = world["users"]["registered"]
+    url = "/iiif/auth/2/access"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": member.username, "password": "wrong"})
+    locked = client.post(url, {"username": member.username, "password": "pw-for-tests"})
+    assert locked.status_code == 429
+    assert "window.close()" not in locked.content.decode()
 
 
 def test_a_token_is_good_only_from_its_origin_and_only_while_signed_in(world, client):

@@ -20,13 +20,14 @@ import json
 import secrets
 from importlib import import_module
 from types import SimpleNamespace
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import LoginView
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -180,17 +181,28 @@ def probe(request, asset_id: int):
     return response
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def access(request):
-    """The active access service: the site's sign-in page, in the window the viewer opened;
-    once signed in, a page that closes that window."""
-    if not request.user.is_authenticated:
-        back = reverse("iiif-auth-access")
-        if request.GET:
-            back += "?" + urlencode({k: request.GET[k] for k in ("origin",) if k in request.GET})
-        return HttpResponseRedirect(reverse("wagtailcore_login") + "?" + urlencode({"next": back}))
-    response = render(request, "iiif/auth_signed_in.html", {})
+    """The active access service, in the window the viewer opened: the site's sign-in form
+    (Django's ``LoginView``, so the same accounts and the same throttling as every sign-in
+    door), then a page that closes the window.
+
+    It is served here rather than by redirecting to ``/_util/login/`` because that page, like
+    every page of the site, sends ``Cross-Origin-Opener-Policy: same-origin``, which cuts the
+    window from the viewer that opened it: the viewer would see it closed at once and ask
+    for a token before the visitor had signed in. These pages send ``unsafe-none``; they
+    show only the sign-in form and a message."""
+    if request.user.is_authenticated:
+        response = render(request, "iiif/auth_signed_in.html", {})
+    else:
+        login = LoginView.as_view(
+            template_name="iiif/auth_sign_in.html", next_page=request.get_full_path()
+        )
+        response = login(request)
+        if hasattr(response, "render"):
+            response = response.render()
     response["Cache-Control"] = "private, no-store"
+    response["Cross-Origin-Opener-Policy"] = "unsafe-none"
     return response
 
 
