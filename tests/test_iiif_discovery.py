@@ -131,3 +131,29 @@ def test_the_stream_is_open_to_any_harvester_and_linked_from_the_collections(arc
     collection = client.get("/iiif/3/collection/dialects").json()
     links = [s["id"] for s in collection["seeAlso"]]
     assert "http://testserver/iiif/discovery/1/activity" in links
+
+
+ROLES = ("registered", "member", "teacher", "contributor", "curator")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_harvests_what_everyone_does_before_and_after_a_withdrawal(
+    archive, client, role, django_capture_on_commit_callbacks
+):
+    from archive.access.models import CommunityMembership
+
+    groups = {"teacher": ("Teachers",), "contributor": ("Contributors",), "curator": ("Curators",)}
+    user = factories.user(groups=groups.get(role, ()), is_staff=role in groups)
+    if role == "member":
+        village = factories.person(kind="community", consent=None)
+        CommunityMembership.objects.create(user=user, community=village)
+    signed_in = type(client)()
+    signed_in.force_login(user)
+    assert changes(harvest(signed_in), archive) == changes(harvest(client), archive)
+    consent = ConsentRecord.objects.get(person__name_en="Singer first", scope="public_web")
+    consent.withdrawn_on = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        consent.save()
+    after = changes(harvest(signed_in), archive)
+    assert after == changes(harvest(client), archive)
+    assert after[-1] == ("Delete", "first")
