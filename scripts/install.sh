@@ -104,6 +104,11 @@ if [[ "$(cat static/vendor/tus/VERSION 2>/dev/null)" != "$TUS_JS_VERSION" ]]; th
 fi
 if [[ "$PURPOSE" == test ]]; then
   npm_unpack mirador "$MIRADOR_VERSION"  # the IIIF viewer the browser tests open manifests in
+  # @iiif/parser, the independent check of every manifest (tests/test_iiif_conformance.py),
+  # exactly as its lockfile says.
+  if [[ ! -d tests/iiif_node/node_modules/@iiif/parser ]]; then
+    (cd tests/iiif_node && npm ci --silent --no-audit --no-fund)
+  fi
   # The IIIF image-server peer the benchmark compares against.
   [[ -x /usr/lib/iipimage-server/iipsrv.fcgi ]] || {
     SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"

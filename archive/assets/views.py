@@ -22,7 +22,11 @@ def asset_file(request, asset_id: int, name: str):
     if not _NAME.match(name):
         raise Http404
     asset = get_object_or_404(MediaAsset.objects.select_related("item", "original"), pk=asset_id)
-    if not policy.can_view_asset(request.user, asset):
+    status = policy.probe_status(request.user, asset)
+    if status in (401, 403):
+        # What sign-in could open says so, as the IIIF Auth 2.0 probe on it does.
+        return HttpResponse(status=status, headers={"Cache-Control": "private, no-store"})
+    if status != 200:
         raise Http404  # the same answer as for an asset that does not exist
     if name == "original":
         if not policy.is_curator(request.user):

@@ -178,6 +178,10 @@ AXES_CLIENT_IP_CALLABLE = "archive.core.login_throttling.client_ip"
 #: to X-Forwarded-For. 0 (the default) ignores that header, which a visitor can forge; set it
 #: only when the site cannot be reached except through those proxies.
 MHA_TRUSTED_PROXY_COUNT = int(os.environ.get("MHA_TRUSTED_PROXY_COUNT", "0"))
+#: IIIF Authorization Flow 2.0: the viewer origins (``https://viewer.example``) the token
+#: service gives a token to, space-separated; empty gives one to any well-formed origin (the
+#: token is then good only from that origin, and each probe asks the access policy again).
+MHA_IIIF_AUTH_ORIGINS = os.environ.get("MHA_IIIF_AUTH_ORIGINS", "").split()
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
