@@ -36,8 +36,7 @@ def test_metrics_answer_a_local_scraper_only(client, settings):
     proxied = {"HTTP_X_FORWARDED_FOR": "203.0.113.9"}
     assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer nope", **proxied).status_code == 404
     assert (
-        client.get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-me", **proxied).status_code
-        == 200
+        client.get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-me", **proxied).status_code == 200
     )
 
 
