@@ -150,7 +150,7 @@ def main() -> None:
                 stderr=subprocess.STDOUT,
             )
         )
-        wait_http(f"http://127.0.0.1:{ports['app']}/iiif/3/{asset_id}/info.json")
+        wait_http(f"http://127.0.0.1:{ports['app']}/iiif/3/{asset_id}/info.json", 300)
         subprocess.run([*SERVICES, "up", "web"], env=env, check=True)
 
         from iiif_bench import tile_paths
