@@ -207,7 +207,7 @@ def test_a_curator_creates_a_draft_that_nobody_reads_until_published(world, clie
     assert page.title_en == "A new recording" and page.get_parent().slug == "dialects"
     assert client.get("/api/v1/items/MHA-API-NEW").status_code == 404
     taken = client.post("/api/v1/items", NEW, content_type="application/json", headers=auth)
-    assert taken.status_code == 400 and "taken" in taken.json()["detail"]
+    assert taken.status_code == 400 and "MHA-API-NEW" in taken.json()["detail"]
 
 
 def test_a_change_waits_as_a_revision_for_review(world, client):
