@@ -207,7 +207,7 @@ def test_a_curator_creates_a_draft_that_nobody_reads_until_published(world, clie
     assert page.title_en == "A new recording" and page.get_parent().slug == "dialects"
     assert client.get("/api/v1/items/MHA-API-NEW").status_code == 404
     taken = client.post("/api/v1/items", NEW, content_type="application/json", headers=auth)
-    assert taken.status_code == 400 and "taken" in taken.json()["detail"]
+    assert taken.status_code == 400 and "MHA-API-NEW" in taken.json()["detail"]
 
 
 def test_a_change_waits_as_a_revision_for_review(world, client):
@@ -227,6 +227,25 @@ def test_a_change_waits_as_a_revision_for_review(world, client):
     page.get_latest_revision().publish()
     body = client.get(f"/api/v1/items/{item.identifier}").json()
     assert body["title"]["en"] == "Renamed by the API" and body["place"].startswith("排莫")
+
+
+def test_a_curator_sets_controlled_vocabulary_by_term_slugs(world, client):
+    from archive.vocabularies.models import Dialect
+
+    items, users = world
+    item = items["registered"][0]
+    Dialect.objects.create(slug="api-dialect", label_zh="雷山话")
+    auth = {**token_for(users["curator"]), "Accept-Language": "en"}
+    url = f"/api/v1/items/{item.identifier}"
+    ok = client.patch(
+        url, {"terms": {"dialect": ["api-dialect"]}}, content_type="application/json", headers=auth
+    )
+    assert ok.status_code == 200, ok.content
+    ItemPage.objects.get(pk=item.pk).get_latest_revision().publish()
+    assert ItemPage.objects.get(pk=item.pk).specific.dialect.slug == "api-dialect"
+    for terms in ({"dialect": ["nowhere"]}, {"motifs": ["api-motif-0"]}, {"place": ["x"]}):
+        bad = client.patch(url, {"terms": terms}, content_type="application/json", headers=auth)
+        assert bad.status_code == 400, terms
 
 
 @pytest.mark.parametrize(

@@ -197,6 +197,14 @@ class ItemWrite(Schema):
     attribution_en: str | None = None
     access_level: str | None = None
     place: str | None = Field(None, description="A place's slug")
+    terms: dict[str, list[str]] | None = Field(
+        None,
+        description=(
+            "Controlled vocabulary by field, as term slugs: motifs, techniques, materials, "
+            "garment (embroidery); dialect (recordings); genre, instruments, festival (music). "
+            "A field given replaces its terms; [] clears it."
+        ),
+    )
 
 
 class ItemCreate(ItemWrite):

@@ -8,7 +8,7 @@ publishes), an upload is a restricted original whose derivatives are made in the
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
@@ -21,7 +21,7 @@ from archive.access.models import AccessLevel, Licence, TKLabel
 from archive.assets.ingest import MediaError, ingest
 from archive.items import registry
 from archive.items.models import CollectionPage, ItemPage
-from archive.vocabularies.models import Place
+from archive.vocabularies.models import Place, Term
 
 from . import schemas
 from .support import CuratorToken, conditional_json
@@ -49,6 +49,7 @@ def _apply(page: ItemPage, data: schemas.ItemWrite) -> None:
             )
     if "tk_labels" in values and not set(values["tk_labels"] or []) <= set(TKLabel.values):
         raise HttpError(400, _("Unknown Traditional Knowledge label."))
+    _apply_terms(page, values.pop("terms", None) or {})
     if "place" in values:
         slug = values.pop("place")
         place = Place.objects.filter(slug=slug).first() if slug else None
@@ -57,6 +58,35 @@ def _apply(page: ItemPage, data: schemas.ItemWrite) -> None:
         page.place = place
     for name, value in values.items():
         setattr(page, name, value if value is not None or name.startswith("year") else "")
+
+
+def _apply_terms(page: ItemPage, terms: dict[str, list[str]]) -> None:
+    """Set an item's vocabulary fields from term slugs, each checked against its vocabulary."""
+    for name, slugs in terms.items():
+        try:
+            f = type(page)._meta.get_field(name)
+        except FieldDoesNotExist:
+            f = None
+        if (
+            f is None
+            or name == "place"
+            or not (f.is_relation and issubclass(f.related_model, Term))
+        ):
+            raise HttpError(
+                400, _("%(name)s is not a vocabulary field of this item.") % {"name": name[:40]}
+            )
+        found = {t.slug: t for t in f.related_model.objects.filter(slug__in=slugs)}
+        missing = [slug for slug in slugs if slug not in found]
+        if missing or (not f.many_to_many and len(slugs) > 1):
+            raise HttpError(
+                400,
+                _("%(name)s: no term %(slugs)s, or more than one for a single term.")
+                % {"name": name, "slugs": ", ".join(missing)[:200]},
+            )
+        if f.many_to_many:
+            getattr(page, name).set([found[slug] for slug in slugs])
+        else:
+            setattr(page, name, found[slugs[0]] if slugs else None)
 
 
 def _draft(request, page: ItemPage, status: int) -> object:
