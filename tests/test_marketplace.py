@@ -352,3 +352,13 @@ def test_curators_may_edit_products_but_never_an_enquiry(world):
     assert curator.has_perm("marketplace.change_product")
     assert curator.has_perm("marketplace.view_enquiry")
     assert not curator.has_perm("marketplace.change_enquiry")
+
+
+def test_an_enquiry_without_a_name_is_shown_again_with_the_reason(client, world):
+    url = f"/market/enquire/artisan/{world['profile'].slug}/"
+    response = client.post(url, _form(client, url, name=""))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "errorlist" in html and "two butterflies" in html
+    assert world["products"]["sleeve"].get_absolute_url() in html
+    assert not Enquiry.objects.exists() and not mail.outbox

@@ -130,12 +130,21 @@ def enquire(request, kind: str, slug: str):
             # A bot: answer as if all went well, keep nothing.
             messages.success(request, _("Thank you: your message has been sent."))
             return redirect(recipient.get_absolute_url())
-        template = (
-            "marketplace/artisan_profile.html"
-            if kind == "artisan"
-            else "marketplace/cooperative.html"
-        )
-        context = {"form": form, "profile": recipient, "cooperative": recipient}
+        if kind == "artisan":
+            template = "marketplace/artisan_profile.html"
+            context = {
+                "profile": recipient,
+                "cooperative": _shown_cooperative(recipient.cooperative),
+                "products": _products().filter(artisan=recipient),
+            }
+        else:
+            template = "marketplace/cooperative.html"
+            context = {
+                "cooperative": recipient,
+                "artisans": ArtisanProfile.objects.shown().filter(cooperative=recipient),
+                "products": _products().filter(cooperative=recipient),
+            }
+        context["form"] = form
         response = render(request, template, context, status=400)
         response["Cache-Control"] = "private, no-store"
         return response
