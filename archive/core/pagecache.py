@@ -26,6 +26,11 @@ from django.utils.cache import patch_vary_headers
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 GENERATION_KEY = "mha:pagecache:generation"
+#: What a page the policy showed to an anonymous visitor says to the browser: anyone may
+#: keep it (the offline copy, ``static/js/sw.js``, keeps only responses that say so), but
+#: must ask again before each use, so an unpublished or withdrawn page is never shown from
+#: a cache while online; asking again costs a 304 (``ConditionalGetMiddleware``'s ETag).
+FOR_EVERYONE = "public, max-age=0, must-revalidate"
 LOW_BANDWIDTH_COOKIE = "mha_lowbw"
 
 
@@ -91,6 +96,7 @@ class AnonymousPageCacheMiddleware:
                 for name, value in headers:
                     response[name] = value
                 response["X-Page-Cache"] = "hit"
+                response["Cache-Control"] = FOR_EVERYONE
                 return response
         response = self.get_response(request)
         if not _user_is_anonymous(request):
@@ -113,6 +119,7 @@ class AnonymousPageCacheMiddleware:
             ]
             cache.set(key, (response.content, headers), timeout())
             response["X-Page-Cache"] = "miss"
+            response.setdefault("Cache-Control", FOR_EVERYONE)
         return response
 
 

@@ -60,8 +60,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that it sees (and trims) the Vary the session and locale middleware add.
+    # Outermost: compresses text last, after ExactVaryMiddleware set Vary (it adds to it).
+    "archive.core.http.TextGZipMiddleware",
+    # Next, so that it sees (and trims) the Vary the session and locale middleware add.
     "archive.core.http.ExactVaryMiddleware",
+    # An ETag on every page and a 304 when it has not changed (a repeat visit's few bytes).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
