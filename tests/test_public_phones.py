@@ -253,3 +253,36 @@ def test_an_item_prints_without_header_search_player_or_footer():
     rules = css.split("@media print", 1)[1]
     for selector in (".site-header", ".search", ".site-footer", ".player", ".related"):
         assert selector in rules.split("display: none")[0], selector
+
+
+# --- offline repeat visits: what the service worker may keep, and a 304 ------------------
+def test_a_public_page_may_be_kept_but_is_asked_again_and_answers_304(client, site):
+    url = zh_url(site["main"])
+    first = client.get(url)
+    assert first["Cache-Control"] == "public, max-age=0, must-revalidate"
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+
+
+def test_a_signed_in_page_and_a_missing_page_are_never_kept(client, site):
+    assert "public" not in client.get("/no-such-page/").get("Cache-Control", "")
+    client.force_login(factories.user())
+    assert client.get(zh_url(site["main"]))["Cache-Control"] == "private, no-store"
+
+
+def test_an_unpublished_page_stops_saying_public(client, site):
+    url = zh_url(site["main"])
+    assert "public" in client.get(url)["Cache-Control"]
+    site["main"].unpublish()
+    gone = client.get(url)
+    assert gone.status_code == 404 and "public" not in gone.get("Cache-Control", "")
+
+
+def test_the_service_worker_is_served_from_the_root(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Service-Worker-Allowed"] == "/"
+    assert response["Cache-Control"] == "no-cache"
+    body = response.content.decode()
+    assert "public" in body and "no-store" in body  # keeps only what the server marks public

@@ -103,15 +103,18 @@ class AnonymousPageCacheMiddleware:
             # Whatever a signed-in user sees must not be kept by a shared cache either.
             response.setdefault("Cache-Control", "private, no-store")
             return response
-        if (
-            key
-            and getattr(request, "_mha_page_cacheable", False)
+        for_everyone = (
+            getattr(request, "_mha_page_cacheable", False)
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
-            and request.method == "GET"
-        ):
+            and request.method in ("GET", "HEAD")
+        )
+        if for_everyone:
+            # Said whether or not this server keeps a copy (MHA_PAGE_CACHE_SECONDS=0).
             patch_vary_headers(response, ["Cookie"])
+            response.setdefault("Cache-Control", FOR_EVERYONE)
+        if key and for_everyone and request.method == "GET":
             headers = [
                 (k, v)
                 for k, v in response.items()
@@ -119,7 +122,6 @@ class AnonymousPageCacheMiddleware:
             ]
             cache.set(key, (response.content, headers), timeout())
             response["X-Page-Cache"] = "miss"
-            response.setdefault("Cache-Control", FOR_EVERYONE)
         return response
 
 
