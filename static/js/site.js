@@ -7,6 +7,10 @@
 (function () {
   "use strict";
 
+  // 大字 as early as this deferred script runs (no inline script: the site's CSP allows
+  // none without a nonce, and pages are cached).
+  try { if (localStorage.getItem("mha-large")) document.documentElement.classList.add("large"); } catch (e) {}
+
   function tapToLoad() {
     document.querySelectorAll("a.tap-to-load").forEach(function (a) {
       a.addEventListener("click", function (ev) {
@@ -154,7 +158,7 @@
   }
 
   /* 大字: larger type and stronger contrast, remembered on this phone (localStorage, no
-   * cookie); the class is set before first paint by the line in <head>. */
+   * cookie); the class is set at the top of this file. */
   function largeType() {
     var button = document.querySelector("[data-large-type]");
     if (!button) return;
