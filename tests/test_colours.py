@@ -36,14 +36,16 @@ def test_a_red_cloth_is_red_and_a_yellow_motif_on_indigo_is_both(tmp_path):
     assert both == ["indigo", "yellow"]
 
 
-@pytest.fixture
-def world(settings, tmp_path):
-    engine = support.configure(settings, "database")
+@pytest.fixture(params=["database", "opensearch", "elasticsearch"])
+def world(request, settings, tmp_path):
+    engine = support.configure(settings, request.param)
     data = site_data.build(tmp_path, media=False)
     site_data.attach(data["main"], picture(tmp_path / "main.jpg", SILK_RED))
     site_data.attach(data["hidden"]["restricted"], picture(tmp_path / "secret.jpg", LEAF_GREEN))
     support.reindex(engine)
     yield engine, data
+    if engine.name != "database":
+        engine.clear()
     engines._cached.cache_clear()
 
 

@@ -4,6 +4,8 @@ zoom's requests and bytes are printed (``-s``) as well as bounded."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.utils import translation
 
@@ -145,3 +147,20 @@ def test_read_aloud_uses_the_phones_own_voice_in_chinese(phone, live_server, sit
     assert spoken and spoken[0]["lang"] == "zh-CN"
     assert "蝴蝶妈妈袖片" in spoken[0]["text"] and "破线绣" in spoken[0]["text"]
     assert button.get_attribute("aria-pressed") == "true"
+
+
+def test_an_item_prints_on_one_or_two_a4_pages_without_header_search_or_footer(
+    browser, live_server, site
+):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(live_server.url + zh(site["main"]))
+    page.emulate_media(media="print")
+    for hidden in (".site-header", "form.search", ".site-footer", ".related"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    assert page.locator(".cite").is_visible() and page.locator("h1").is_visible()
+    pdf = page.pdf(format="A4")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    print(f"\nan item printed on A4: {pages} page(s), {len(pdf) / 1024:.0f} KB")
+    assert 1 <= pages <= 2, pages
+    context.close()
