@@ -11,6 +11,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from archive.api.urls import api
+from archive.assets import views as asset_views
 from archive.assets.views import asset_file
 from archive.core import views as core_views
 from archive.oai.views import oai
@@ -34,6 +35,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("oai", oai, name="oai"),
     path("low-bandwidth", core_views.low_bandwidth, name="low-bandwidth"),
+    path("sw.js", core_views.service_worker, name="service-worker"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Browsers that ignore <link rel="icon"> still ask here.
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
@@ -44,6 +46,7 @@ handler404 = "archive.core.views.page_not_found"
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
     path("market/", include("archive.marketplace.urls")),
+    path("picture/<int:asset_id>/", asset_views.picture_page, name="item-picture"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

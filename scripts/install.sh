@@ -31,6 +31,10 @@ for bin in "${!NEED[@]}"; do
 done
 # libvips itself (pyvips loads the shared library) and PostgreSQL's server binaries
 ldconfig -p 2>/dev/null | grep 'libvips\.so\.42' >/dev/null || missing+=(libvips42)  # no -q: SIGPIPE + pipefail
+# Chinese glyphs for the browser tests' and benches' phone screenshots (else tofu boxes).
+if [[ "$PURPOSE" == test ]] && ! ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1; then
+  missing+=(fonts-noto-cjk)
+fi
 if [[ "$PURPOSE" == test ]] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
 fi

@@ -19,6 +19,7 @@ TITLES = {
     "type": gettext_lazy("Kind of item"),
     "motif": gettext_lazy("Motif"),
     "technique": gettext_lazy("Technique"),
+    "colour": gettext_lazy("Colour"),
     "dialect": gettext_lazy("Dialect"),
     "genre": gettext_lazy("Genre"),
     "village": gettext_lazy("Village"),
@@ -35,6 +36,23 @@ PRICE_LABELS = {
     "1000-3000": gettext_lazy("¥1,000 to ¥3,000"),
     "3000-": gettext_lazy("¥3,000 and more"),
     "on-request": gettext_lazy("price on request"),
+}
+
+
+#: The colour facet's named colours (``media_pipeline.colours.COLOURS``).
+COLOUR_LABELS = {
+    "red": gettext_lazy("red"),
+    "orange": gettext_lazy("orange"),
+    "yellow": gettext_lazy("yellow"),
+    "green": gettext_lazy("green"),
+    "blue": gettext_lazy("blue"),
+    "indigo": gettext_lazy("indigo"),
+    "purple": gettext_lazy("purple"),
+    "pink": gettext_lazy("pink"),
+    "brown": gettext_lazy("brown"),
+    "black": gettext_lazy("black"),
+    "white": gettext_lazy("white"),
+    "grey": gettext_lazy("grey"),
 }
 
 
@@ -93,6 +111,8 @@ def facet_label(name: str, value: str) -> str:
         return _collection_label(value)
     if name == "period":
         return period_label(value)
+    if name == "colour":
+        return str(COLOUR_LABELS.get(value, value))
     if name == "licence":
         return str(Licence(value).label) if value in Licence.values else value
     if name == "availability":

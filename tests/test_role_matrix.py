@@ -113,6 +113,7 @@ def doors(item, image, audio) -> dict[str, str]:
         "manifest": f"/iiif/3/item/{item.pk}/manifest",
         "dublin core": f"/iiif/3/item/{item.pk}/dc.json",
         "transcript": f"/iiif/3/item/{item.pk}/transcript.zh.vtt",
+        "picture page": f"/picture/{image.pk}/",
     }
 
 
@@ -187,3 +188,22 @@ def test_behind_nginx_each_role_is_handed_a_file_only_as_the_policy_says(
         assert not head.has_header("X-Accel-Redirect")
     original = client.get(f"/assets/{image.pk}/original")
     assert original.has_header("X-Accel-Redirect") == (role == "curator")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("level", LEVELS)
+def test_only_what_everyone_may_see_says_it_may_be_kept_offline(world, client, role, level):
+    """The offline copy (static/js/sw.js) keeps a response only when it says ``public``."""
+    items, users = world
+    if role != "anonymous":
+        client.force_login(users[role])
+    item, image, audio = items[level]
+    for name, url in doors(item, image, audio).items():
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        public = "public" in response.get("Cache-Control", "")
+        if level != "public" or (role != "anonymous" and name in ("page", "picture page")):
+            assert not public, f"{role} / {level} / {name}: {response.get('Cache-Control')}"
+        if role == "anonymous":
+            assert public, f"{role} / {level} / {name}: {response.get('Cache-Control')}"

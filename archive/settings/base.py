@@ -69,9 +69,12 @@ MIDDLEWARE = [
     # The request's id (nginx's X-Request-ID) in every log line; its latency in /metrics.
     "archive.ops.requestid.RequestIdMiddleware",
     "archive.ops.metrics.MetricsMiddleware",
-    # Before the rest, so that it sees (and trims) the Vary the session and locale
-    # middleware add.
+    # Then: compresses text last, after ExactVaryMiddleware set Vary (it adds to it).
+    "archive.core.http.TextGZipMiddleware",
+    # Next, so that it sees (and trims) the Vary the session and locale middleware add.
     "archive.core.http.ExactVaryMiddleware",
+    # An ETag on every page and a 304 when it has not changed (a repeat visit's few bytes).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "archive.ops.headers.PermissionsPolicyMiddleware",

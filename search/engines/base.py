@@ -78,6 +78,9 @@ class SearchResult:
     per_page: int
     engine: str
     degraded: bool = False
+    #: When nothing matched what was typed and a likely typo was corrected: the corrected
+    #: query these results are for ("did you mean"), else empty.
+    corrected: str = ""
 
     @property
     def pages(self) -> int:

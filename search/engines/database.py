@@ -10,6 +10,9 @@ not see.
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
+import re
 from collections.abc import Iterable
 
 from django.db import connection, transaction
@@ -22,6 +25,14 @@ from .base import Access, Engine, Hit, SearchQuery, SearchResult, chunked
 
 FTS_TABLE = "archive_search_fts"
 DOC_TABLE = SearchDocument._meta.db_table
+
+
+#: Words shorter than this are not corrected (too many near neighbours); how close a word
+#: must be to count as the one meant (difflib's ratio: one slip in a six-letter word passes).
+TYPO_MIN_LENGTH = 4
+TYPO_CUTOFF = 0.75
+#: A CJK run or other non-ASCII token as ``encode_token`` writes it: not a word to offer.
+ENCODED = re.compile(r"x[0-9a-f]+q")
 
 
 def access_q(access: Access) -> Q:
@@ -181,6 +192,43 @@ class DatabaseEngine(Engine):
         return sql, list(params)
 
     def search(self, query: SearchQuery) -> SearchResult:
+        result = self._search(query)
+        if result.total == 0:
+            corrected = self.correct(query)
+            if corrected:
+                second = self._search(dataclasses.replace(query, raw=corrected))
+                if second.total:
+                    second.corrected = corrected
+                    return second
+        return result
+
+    def correct(self, query: SearchQuery) -> str:
+        """The query with each Latin word that matches nothing replaced by the closest word
+        the visitor could have found (``buterfly`` → ``butterfly``, ``hudei`` → ``hudie``),
+        or "" when there is nothing to correct. Typo tolerance for an engine without fuzzy
+        matching: asked only when nothing matched. The words come from the documents this
+        audience may see, read now, never cached, so a withdrawn or restricted item's words
+        are never offered."""
+        words = [t.text for t in query.terms if not t.cjk and len(t.text) >= TYPO_MIN_LENGTH]
+        if not words:
+            return ""
+        vocabulary: set[str] = set()
+        bodies = SearchDocument.objects.filter(access_q(query.access)).values_list(
+            "body", flat=True
+        )
+        for body in bodies.iterator(chunk_size=500):
+            vocabulary.update(w for w in body.split() if len(w) >= 3 and not ENCODED.fullmatch(w))
+        fixed, changed = [], False
+        for term in query.terms:
+            word = term.text
+            if word in words and word not in vocabulary:
+                close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=TYPO_CUTOFF)
+                if close:
+                    word, changed = close[0], True
+            fixed.append(word)
+        return " ".join(fixed) if changed else ""
+
+    def _search(self, query: SearchQuery) -> SearchResult:
         qs = SearchDocument.objects.filter(access_q(query.access))
         for name, values in query.filters.items():
             qs = qs.filter(
