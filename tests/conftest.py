@@ -20,6 +20,25 @@ def _english_messages():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _wagtail_root_present(request, django_db_blocker):
+    """Every database test starts with the locale, root page and groups migrations make.
+
+    Tests with a live server need committed data, so pytest-django flushes the database after
+    them, and with it those rows; xdist shares files among processes in no fixed order, so
+    any test may come next. One query when they are there; restored (committed) when not.
+    """
+    if request.node.get_closest_marker("django_db") is None and not (
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    ):
+        return
+    request.getfixturevalue("django_db_setup")
+    from tests import factories
+
+    with django_db_blocker.unblock():
+        factories.wagtail_root()
+
+
 @pytest.fixture
 def ingest(django_capture_on_commit_callbacks):
     """Ingest, then run the processing it queues on commit, as the worker would."""

@@ -65,7 +65,11 @@ def test_the_api_keeps_its_own_contract(api_schema):
             # with the documented 400, which is right, not a rejection of valid data.
             made_up_cursor = "cursor" in (case.query or {})
             excluded = [positive_data_acceptance] if made_up_cursor else []
-            response = case.call_and_validate(excluded_checks=excluded)
+            # The WSGI transport hands back the body as sent; a gzip one (the site compresses
+            # JSON for clients that ask) would not decode, so this client asks for none.
+            response = case.call_and_validate(
+                headers={"Accept-Encoding": "identity"}, excluded_checks=excluded
+            )
             assert b"MHA-FUZZ-RESTRICTED" not in response.content
 
         check()
