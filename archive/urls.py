@@ -40,6 +40,7 @@ handler404 = "archive.core.views.page_not_found"
 
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("lessons/", include("archive.lessons.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

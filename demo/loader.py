@@ -30,6 +30,7 @@ from archive.vocabularies import models as vocab
 from archive.vocabularies.loader import DATA_DIR, DataError, load_all_vocabularies, read_yaml
 
 from . import mediamaker as media
+from .lessons import load_demo_lessons
 
 log = logging.getLogger(__name__)
 PAGE_TYPES = {
@@ -263,4 +264,10 @@ def load_demo(progress: Callable[[str], None] = print, with_media: bool = True) 
         for page, entry in items:
             make_media(page, entry, cache, progress)
     created = ItemPage.objects.count() - before
-    return {"people": people, "items_created": created, "items_total": len(entries)}
+    lessons = load_demo_lessons()  # after the media: clips and details need them
+    return {
+        "people": people,
+        "items_created": created,
+        "items_total": len(entries),
+        "lessons_created": lessons,
+    }

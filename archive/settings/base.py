@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "archive.oai",
     "archive.api",
     "archive.portal",
+    "archive.lessons",
     "ninja",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -218,6 +219,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 MHA_MAX_IMAGE_PIXELS = int(os.environ.get("MHA_MAX_IMAGE_PIXELS", "400000000"))
 #: Longest recording accepted, in seconds.
 MHA_MAX_DURATION_SECONDS = int(os.environ.get("MHA_MAX_DURATION_SECONDS", str(3 * 3600)))
+# Lessons: an offline pack larger than this is refused with a reason (a USB stick, a phone's
+# storage, a village link); a pack asks to be refreshed this many days after it was built.
+MHA_LESSON_PACK_MAX_BYTES = int(os.environ.get("MHA_LESSON_PACK_MAX_BYTES", str(300 * 2**20)))
+MHA_LESSON_PACK_DAYS = int(os.environ.get("MHA_LESSON_PACK_DAYS", "180"))
 
 # --- background tasks: database-backed worker by default, RQ on Redis when chosen ---
 #: ``database`` (run ``manage.py db_worker --queue-name default,media``) or ``rq`` (run
