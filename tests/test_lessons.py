@@ -58,6 +58,7 @@ def world(django_db_setup, django_db_blocker, media_root, tmp_path_factory):
             "contributor": factories.user(groups=("Contributors",), is_staff=True),
             "curator": factories.user(groups=("Curators",), is_staff=True),
         }
+        data["media_root_for_tests"] = tmp_path_factory.mktemp("lessons-out")
         yield data
 
 
@@ -117,6 +118,7 @@ def doors(lesson) -> dict[str, str]:
         "page": f"/en/lessons/{lesson.pk}/",
         "student": lesson.student_path(),
         "handout": f"/en/lessons/{lesson.pk}/handout/",
+        "pdf": f"/en/lessons/{lesson.pk}/handout.pdf",
         "manifest": f"/en/lessons/{lesson.pk}/manifest",
         "student manifest": f"{lesson.student_path()}manifest",
         "pack": f"/en/lessons/{lesson.pk}/pack.zip",
@@ -316,6 +318,33 @@ def test_the_handout_prints_without_notes_and_with_citations(client, world, less
     assert "先问学生听到了什么" not in page
     assert "[EB/OL]" in page  # GB/T 7714's electronic-resource mark
     assert "@media print" not in page  # the stylesheet is a file, cached once
+
+
+def test_the_pdf_handout_is_chinese_with_pictures_sources_and_citations(client, world, lesson):
+    import pyvips
+
+    from archive.items.models import ItemPage
+
+    ItemPage.objects.filter(pk=world["music"].pk).update(live=False)
+    LessonSource.objects.create(lesson=lesson, position=9, item=world["music"])
+    as_role(client, world, "teacher")
+    r = client.get(f"/lessons/{lesson.pk}/handout.pdf")  # the site's language: Chinese
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    path = world["media_root_for_tests"] / "handout.pdf"
+    path.write_bytes(r.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    for expected in ("蝴蝶妈妈一课", "蝴蝶妈妈袖片", "古歌", "片段", "局部", "已撤回", "[EB/OL]"):
+        assert expected in text, expected
+    assert "芦笙舞" not in text  # the unpublished item: a placeholder, no title
+    assert "教学目标" in text and "如何引用这节课" in text
+    assert "先问学生听到了什么" not in text  # no teacher's notes on the handout
+    page = pyvips.Image.new_from_file(str(path), page=0, dpi=72)
+    png = page.pngsave_buffer()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and page.width > 500
+    # The page is not blank: Chinese glyphs and the pictures put ink on it.
+    assert page.extract_band(0).avg() < 250
 
 
 # --- withdrawal, restriction, expiry reach every door ---------------------------------------

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/delete/", views.delete_lesson, name="lesson-delete"),
     path("<int:pk>/sources/<int:source_id>/", views.change_source, name="lesson-source"),
     path("<int:pk>/handout/", views.handout, name="lesson-handout"),
+    path("<int:pk>/handout.pdf", views.handout_pdf, name="lesson-pdf"),
     path("<int:pk>/qr.svg", views.qr_code, name="lesson-qr"),
     path("<int:pk>/manifest", views.manifest, name="lesson-manifest"),
     path("<int:pk>/pack.zip", views.pack, name="lesson-pack"),

@@ -364,6 +364,17 @@ def handout(request: HttpRequest, pk: int) -> HttpResponse:
     return _private(render(request, "lessons/lesson.html", context))
 
 
+def handout_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The handout as a PDF (WeasyPrint, Noto CJK fonts), for printing or sending on."""
+    from .pdf import render as render_pdf
+
+    lesson = access.lesson_or_404(request.user, pk=pk)
+    context = _context(request, lesson, teacher=False)
+    response = HttpResponse(render_pdf(context), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="lesson-{lesson.pk}.pdf"'
+    return _private(response)
+
+
 def qr_code(request: HttpRequest, pk: int) -> HttpResponse:
     """The student link as an SVG QR code for the projector (made here: no outside service)."""
     import io
