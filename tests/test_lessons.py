@@ -175,6 +175,20 @@ def test_only_teachers_see_the_add_to_lesson_box(client, world):
         assert ('action="/en/lessons/add/"' in page) == (role in ("teacher", "other-teacher"))
 
 
+def test_a_teacher_adds_a_search_hit_to_a_lesson(client, world, settings):
+    from tests import search_support as support
+
+    support.reindex(support.configure(settings, "database"))
+    page = client.get("/en/search/", {"q": "Ancient song"}).content.decode()
+    assert 'class="add-hit"' not in page  # not for visitors
+    as_role(client, world, "teacher")
+    page = client.get("/en/search/", {"q": "Ancient song"}).content.decode()
+    assert 'class="add-hit"' in page and f'name="item" value="{world["recording"].pk}"' in page
+    r = client.post("/en/lessons/add/", {"item": world["recording"].pk, "kind": "item"})
+    made = Lesson.objects.filter(owner=world["users"]["teacher"]).latest("pk")
+    assert r.status_code == 302 and made.sources.get().item_id == world["recording"].pk
+
+
 # --- adding sources, and bad input ------------------------------------------------------------
 
 

@@ -42,3 +42,17 @@ def featured_lessons(context, limit: int = 4) -> dict:
         "lessons": list(Lesson.objects.featured().order_by("-updated_at")[:limit]),
         "request": context.get("request"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def my_lessons(context) -> list | None:
+    """A teacher's lessons for the "add to lesson" buttons of search hits (once a request)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not access.is_teacher(user):
+        return None
+    cached = getattr(request, "_mha_my_lessons", None)
+    if cached is None:
+        cached = list(Lesson.objects.filter(owner=user).only("pk", "title")[:50])
+        request._mha_my_lessons = cached
+    return cached
