@@ -414,6 +414,30 @@ def test_a_withdrawn_source_becomes_a_placeholder_everywhere(client, world, less
     assert item_page.status_code == 200  # nothing else broke
 
 
+@pytest.mark.parametrize("role", [*ROLES, "member"])
+def test_a_community_source_shows_to_its_members_and_curators_only(client, world, lesson, role):
+    from archive.access.models import CommunityMembership
+    from archive.items.models import ItemPage
+
+    village = factories.person(kind="community", consent=None, name_en="Paimo village")
+    ItemPage.objects.filter(pk=world["recording"].pk).update(
+        access_level="community", community=village
+    )
+    Lesson.objects.filter(pk=lesson.pk).update(visibility="public")
+    users = dict(world["users"])
+    users["member"] = factories.user()
+    CommunityMembership.objects.create(user=users["member"], community=village)
+    if role != "anonymous":
+        client.force_login(users[role])
+    page = client.get(lesson.student_path())
+    text = page.content.decode()
+    sees = role in ("member", "curator")
+    assert (f"/assets/{world['audio'].pk}/opus" in text) == sees
+    assert ("Withdrawn" in text) == (not sees)
+    manifest = client.get(f"{lesson.student_path()}manifest").content.decode()
+    assert (f"/assets/{world['audio'].pk}/opus" in manifest) == sees
+
+
 # --- the manifest -------------------------------------------------------------------------
 
 
