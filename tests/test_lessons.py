@@ -167,6 +167,16 @@ def test_a_curator_invites_a_teacher_by_name(client, world):
     assert invited.groups.filter(name="Teachers").exists()
 
 
+@pytest.mark.parametrize("role", ["teacher", "contributor", "curator"])
+def test_the_admin_menu_leads_curators_to_reviews_and_teachers_to_their_lessons(
+    client, world, role
+):
+    as_role(client, world, role)
+    admin = client.get("/admin/").content.decode()
+    assert ("/lessons/teachers/" in admin) == (role == "curator")
+    assert ("/lessons/mine/" in admin) == (role == "teacher")
+
+
 def test_only_teachers_see_the_add_to_lesson_box(client, world):
     for role in ROLES:
         client.logout()
