@@ -170,7 +170,7 @@ def run(project: Project, wav: Path, picture: Path, runs: int) -> None:
     mp, _, _ = summary(peer)
     print_table(
         f"Offline pack of a 10-source lesson, {speech_minutes:.0f} min of speech ({runs} runs)",
-        ["what", "median", "min", "max", "size"],
+        ["what", "runs", "median", "min", "max", "size"],
         [
             timing_row("ours: pack.build (cut, detail, copy, zip)", ours, [mib(size)]),
             timing_row("peer: zip -0 of the ten recordings' derivatives", peer, [mib(peer_size)]),
