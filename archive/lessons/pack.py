@@ -3,9 +3,10 @@
 A pack leaves the archive for a classroom, so only sources that :func:`access.packable`
 admits go in (what anyone may see, with the licence, TK labels and consent of everyone
 shown allowing teaching); the rest are listed as left out. Audio clips are cut with ffmpeg
-from the speech-grade Opus and AAC derivatives without re-encoding, details are cut from the IIIF pyramid at the size
-they are shown, whole items take their web derivatives as they are. The pack states when it
-was built and asks to be refreshed after ``MHA_LESSON_PACK_DAYS``.
+from the speech-grade Opus and AAC derivatives without re-encoding, details are cut from
+the IIIF pyramid at the size they are shown, whole items take their web derivatives as they
+are. The pack states when it was built and asks to be refreshed after
+``MHA_LESSON_PACK_DAYS``.
 """
 
 from __future__ import annotations
