@@ -65,6 +65,8 @@ def load_vocabularies() -> dict[str, list[dict]]:
 
     out = {}
     for path in sorted((ROOT / "collections" / "vocabularies").glob("*.yaml")):
+        if path.stem == "tags":  # display labels of free tags, not a vocabulary list
+            continue
         out[path.stem] = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     return out
 
@@ -173,7 +175,8 @@ def make_corpus(n: int, vocab: dict, seed: int = 7):
 
 
 def make_queries(vocab: dict, n: int, seed: int = 11):
-    from search.engines import Access, SearchQuery
+    from archive.access.policy import EVERYONE, SIGNED_IN_LEVELS, Audience
+    from search.engines import SearchQuery
     from search.text import pinyin_text
 
     rng = random.Random(seed)
@@ -184,7 +187,7 @@ def make_queries(vocab: dict, n: int, seed: int = 11):
             if t.get("zh"):
                 words.append(pinyin_text(t["zh"]).split()[-1])  # the joined syllables
     words = [w for w in words if w]
-    member = Access(signed_in=True, communities=frozenset({3, 7}))
+    member = Audience(SIGNED_IN_LEVELS, communities=frozenset({3, 7}))
     filters = [
         {"type": ["embroidery"]},
         {"motif": ["butterfly"]},
@@ -197,7 +200,7 @@ def make_queries(vocab: dict, n: int, seed: int = 11):
             SearchQuery(
                 raw=rng.choice(words),
                 filters=rng.choice(filters) if i % 3 == 0 else {},
-                access=member if i % 2 else Access(),
+                access=member if i % 2 else EVERYONE,
             )
         )
     return out

@@ -20,6 +20,6 @@ echo "== dependencies: none missing, unused or only transitive"
 .venv/bin/deptry .
 echo "== tests (SQLite, no services, no browser)"
 env -u DATABASE_URL -u REDIS_URL -u MHA_SEARCH_URL -u MHA_TEST_OPENSEARCH_URL \
-  -u MHA_TEST_ELASTICSEARCH_URL -u OPENSEARCH_URL -u ELASTICSEARCH_URL -u MHA_S3_BUCKET \
+  -u MHA_TEST_ELASTICSEARCH_URL -u MHA_TEST_ELASTICSEARCH9_URL -u OPENSEARCH_URL -u ELASTICSEARCH_URL -u MHA_S3_BUCKET \
   -u MHA_SEARCH_TESTS_REQUIRED \
   $PY -m pytest "${WORKERS[@]}" -m "not browser and not processes" -q "$@"

@@ -21,6 +21,9 @@ if [[ "$PURPOSE" == test ]]; then
   # Debian's Java 17) and the S3 gateway's bucket set-up. Go, to build that gateway once, is
   # not a Debian 12 package new enough (go >= 1.25 on PATH or in /usr/local/go).
   NEED+=([java]=openjdk-17-jre-headless [mvn]=maven [unzip]=unzip [curl]=curl)
+  # The production stack (make stack, deploy/): nginx in front, supervisor running the
+  # app's processes; wrk for the tile benchmark (bench/).
+  NEED+=([nginx]=nginx [supervisord]=supervisor [wrk]=wrk)
 fi
 missing=()
 for bin in "${!NEED[@]}"; do
@@ -33,6 +36,10 @@ ldconfig -p 2>/dev/null | grep 'libpangoft2-1\.0\.so' >/dev/null || missing+=(li
 fc-list 2>/dev/null | grep 'Noto Sans CJK' >/dev/null || missing+=(fonts-noto-cjk)
 if [[ "$PURPOSE" == test ]] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
+fi
+# Chinese glyphs for Chromium's screenshots of the admin and the site (no binary to look for)
+if [[ "$PURPOSE" == test ]] && ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+  missing+=(fonts-noto-cjk)
 fi
 if ((${#missing[@]})); then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
@@ -89,8 +96,22 @@ if [[ ! -f static/vendor/openseadragon/openseadragon.min.js ]]; then
   rm -rf static/vendor/openseadragon
   cp -r ".cache/npm/openseadragon-$OSD_VERSION/package/build/openseadragon" static/vendor/
 fi
+# The admin's resumable uploader speaks tus through the protocol's own browser client.
+TUS_JS_VERSION=4.3.1
+if [[ "$(cat static/vendor/tus/VERSION 2>/dev/null)" != "$TUS_JS_VERSION" ]]; then
+  npm_unpack tus-js-client "$TUS_JS_VERSION"
+  rm -rf static/vendor/tus && mkdir -p static/vendor/tus
+  cp ".cache/npm/tus-js-client-$TUS_JS_VERSION/package/dist/tus.min.js" \
+    ".cache/npm/tus-js-client-$TUS_JS_VERSION/package/LICENSE" static/vendor/tus/
+  echo "$TUS_JS_VERSION" >static/vendor/tus/VERSION
+fi
 if [[ "$PURPOSE" == test ]]; then
   npm_unpack mirador "$MIRADOR_VERSION"  # the IIIF viewer the browser tests open manifests in
+  # @iiif/parser, the independent check of every manifest (tests/test_iiif_conformance.py),
+  # exactly as its lockfile says.
+  if [[ ! -d tests/iiif_node/node_modules/@iiif/parser ]]; then
+    (cd tests/iiif_node && npm ci --silent --no-audit --no-fund)
+  fi
   # The IIIF image-server peer the benchmark compares against.
   [[ -x /usr/lib/iipimage-server/iipsrv.fcgi ]] || {
     SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"

@@ -3,6 +3,11 @@
 
     scripts/services.py up|down|status|env [postgres redis opensearch elasticsearch s3]
     scripts/services.py up && eval "$(scripts/services.py env)"
+    scripts/services.py up stack          # a group of the table: the production stack
+
+No names: the services not marked `default = false`. A name may be a group (`[groups]` in
+the table) or a service of several `nodes` (each node is also a service of its own,
+<name>-<n>).
 
 `up` starts what is not running (no names: everything) and waits until it is healthy;
 `status` prints name, up/down and URL; `env` prints `export` lines for what is up. "Up" means
@@ -34,7 +39,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLE: dict = tomllib.loads((ROOT / "scripts" / "services.toml").read_text())["services"]
+_TOML: dict = tomllib.loads((ROOT / "scripts" / "services.toml").read_text())
+TABLE: dict = _TOML["services"]
+GROUPS: dict[str, list[str]] = _TOML.get("groups", {})
 STATE = Path(os.environ.get("MHA_SERVICES_DIR") or ROOT / ".cache" / "services")
 CACHE = Path(os.environ.get("MHA_CACHE_DIR") or Path.home() / ".cache" / "mha")
 IS_ROOT = os.geteuid() == 0
@@ -124,15 +131,31 @@ def stop_group(pgid: int, sig: signal.Signals, name: str, leader_only: bool = Tr
 class Service:
     """One entry of the table, its placeholders filled from its vars and the environment."""
 
-    def __init__(self, name: str, spec: dict) -> None:
-        self.name, self.spec = name, spec
-        self.dir = STATE / name
+    def __init__(self, name: str, spec: dict, node: int = 0) -> None:
+        """``node``: which of the service's ``nodes`` this is (1..n); every ``*port`` var of
+        node n is the configured one + n - 1, and ``{<var>_all}`` lists those of all nodes
+        (``127.0.0.1:port,...``), ``{names_all}`` their names: a cluster's seed list."""
+        self.name, self.spec = (f"{name}-{node}" if node else name), spec
+        self.dir = STATE / self.name
         self.pidfile = self.dir / "pid"
         self.logfile = self.dir / "service.log"
         prefix = f"MHA_{spec['prefix']}_"
-        self.vars = {k: os.environ.get(prefix + k.upper(), v) for k, v in spec["vars"].items()}
+        self.values = {"dir": str(self.dir), "cache": str(CACHE), "root": str(ROOT)}
+        self.values |= {"name": self.name, "state": str(STATE), "node": str(node)}
+        self.vars = {
+            k: os.environ.get(prefix + k.upper(), v).format_map(self.values)
+            for k, v in spec["vars"].items()
+        }
+        if node:
+            count = int(spec["nodes"])
+            for key, value in list(self.vars.items()):
+                if key.endswith("port"):
+                    ports = [int(value) + i for i in range(count)]
+                    self.values[f"{key}_all"] = ",".join(f"127.0.0.1:{p}" for p in ports)
+                    self.vars[key] = str(ports[node - 1])
+            self.values["names_all"] = ",".join(f"{name}-{i + 1}" for i in range(count))
+        self.values |= self.vars
         self.user = spec.get("user") if IS_ROOT else None
-        self.values = {**self.vars, "dir": str(self.dir), "cache": str(CACHE)}
         self.values |= {"artifact": "", "java_home": ""}
         self.url = self.fmt(spec["url"])
 
@@ -222,15 +245,23 @@ class Service:
             source, target = self.fmt(self.spec["copy_once"])
             run(["cp", "-rn", f"{source}/.", target])  # -n: keep edits and a node's keystore
             self.chown(Path(target), recursive=True)
+        # A relative name is a file of the distribution, written to the same place under
+        # {dir}; an absolute one (deploy/...) is written to {dir}/<its file name>.
         for name, replacements in self.fmt(self.spec.get("rewrite", {})).items():
-            text = (Path(self.values["artifact"]) / name).read_text()
+            source = Path(self.values["artifact"]) / name
+            target = self.dir / (source.name if Path(name).is_absolute() else name)
+            text = source.read_text()
             for old, new in replacements:
                 text = text.replace(old, new)
-            (self.dir / name).write_text(text)
+            target.write_text(text)
+            self.chown(target)
         init = self.fmt(self.spec.get("init"))
         if init and not Path(init["creates"]).exists():
             log(f"{self.name}: {init['run'][0]}")
             run(init["run"], cwd=self.dir, **self.as_user())
+        for step in self.fmt(self.spec.get("before_start", [])):
+            log(f"{self.name}: {shlex.join(step['run'])}")
+            run(step["run"], cwd=ROOT, env=self.environment(), input=step.get("stdin"))
 
     def can_read(self, path: str) -> bool:
         """The service's user can reach ``path`` (the cache often sits under root's home)."""
@@ -249,28 +280,38 @@ class Service:
 
     def unpack(self) -> Path:
         """The distribution unzipped once into the cache, with the modules the table adds."""
-        dist = CACHE / "dist" / f"{self.name}-{self.vars['version']}"
-        if not (dist / "bin" / self.name).exists():
+        program = self.fmt(self.spec["maven"]).split(":")[1]  # opensearch, elasticsearch
+        dist = CACHE / "dist" / f"{program}-{self.vars['version']}"
+        if not (dist / "bin" / program).exists():
             archive = maven(self.fmt(self.spec["maven"]))
             dist.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryDirectory(dir=dist.parent, prefix=".unpack.") as tmp:
                 log(f"{self.name}: unpacking {archive}")
                 run(["unzip", "-q", archive, "-d", tmp])
                 unpacked = Path(tmp) / dist.name
-                if not (unpacked / "bin" / self.name).exists():
-                    raise Failed(f"{archive} has no {dist.name}/bin/{self.name} (delete it)")
+                if not (unpacked / "bin" / program).exists():
+                    raise Failed(f"{archive} has no {dist.name}/bin/{program} (delete it)")
                 shutil.rmtree(dist, ignore_errors=True)
                 unpacked.rename(dist)
         for module in self.fmt(self.spec.get("modules", [])):
             add_module(dist, module)
         return dist
 
-    def spawn(self) -> None:
+    def environment(self) -> dict[str, str]:
+        """The start environment: ours, then the `env_file` (KEY=VALUE lines), then `start_env`."""
         env = {k: v for k, v in os.environ.items() if k != "JAVA_HOME"}
         if self.user:
             pw = pwd.getpwnam(self.user)
             env |= {"HOME": pw.pw_dir, "USER": self.user, "LOGNAME": self.user}
-        env |= self.fmt(self.spec.get("start_env", {}))
+        if "env_file" in self.spec:
+            for line in Path(self.fmt(self.spec["env_file"])).read_text().splitlines():
+                key, sep, value = line.partition("=")
+                if sep and not line.lstrip().startswith("#"):
+                    env[key.strip()] = value.strip()
+        return env | self.fmt(self.spec.get("start_env", {}))
+
+    def spawn(self) -> None:
+        env = self.environment()
         command = self.fmt(self.spec["start"])
         with open(self.logfile, "a") as out:
             out.write(f"\n--- {time.strftime('%F %T')} {shlex.join(command)}\n")
@@ -339,22 +380,39 @@ def ensure_user(user: str) -> None:
         )
 
 
-def find_java(minimum: int, name: str) -> str:
-    """$MHA_JAVA_HOME, else the `java` on PATH; at least Java ``minimum``."""
-    java = shutil.which("java")
-    home = os.environ.get("MHA_JAVA_HOME") or (java and str(Path(java).resolve().parents[1]))
+def java_major(home: str) -> int:
+    """The major version of the Java in ``home`` (0: none)."""
     try:
-        found = re.search(
-            r'version "(?:1\.)?(\d+)',
-            subprocess.run([f"{home}/bin/java", "-version"], capture_output=True, text=True).stderr,
-        )
+        out = subprocess.run([f"{home}/bin/java", "-version"], capture_output=True, text=True)
     except OSError:
-        found = None
-    if not home or not found:
-        raise Failed(f"{name}: no usable Java in {home or 'PATH'} (run {INSTALL})")
-    if int(found[1]) < minimum:
-        raise Failed(f"{name} needs Java {minimum}+, {home} is Java {found[1]} (MHA_JAVA_HOME)")
-    return home
+        return 0
+    found = re.search(r'version "(?:1\.)?(\d+)', out.stderr)
+    return int(found[1]) if found else 0
+
+
+def find_java(minimum: int, name: str) -> str:
+    """$MHA_JAVA_HOME, else the `java` on PATH, else the oldest JDK under /usr/lib/jvm that
+    is at least Java ``minimum`` (OpenSearch 3 and Elasticsearch 9 need 21+: a second JDK
+    such as Temurin 25 beside Debian's 17)."""
+    if os.environ.get("MHA_JAVA_HOME"):
+        home = os.environ["MHA_JAVA_HOME"]
+        major = java_major(home)
+        if not major:
+            raise Failed(f"{name}: no usable Java in {home} (MHA_JAVA_HOME)")
+        if major < minimum:
+            raise Failed(f"{name} needs Java {minimum}+, {home} is Java {major} (MHA_JAVA_HOME)")
+        return home
+    java = shutil.which("java")
+    homes = [str(Path(java).resolve().parents[1])] if java else []
+    jvm = Path("/usr/lib/jvm")
+    if jvm.is_dir():
+        homes += sorted(str(p) for p in jvm.iterdir() if p.is_dir() and not p.is_symlink())
+    found = sorted((java_major(h), h) for h in homes)
+    for major, home in found:
+        if major >= minimum:
+            return home
+    have = ", ".join(f"{h} (Java {m})" for m, h in found if m) or "none"
+    raise Failed(f"{name} needs Java {minimum}+; found {have} (MHA_JAVA_HOME, {INSTALL})")
 
 
 def maven(coordinates: str) -> Path:
@@ -429,16 +487,39 @@ def up(services: list[Service]) -> None:
         log(f"{service.name}: {'already ' if service.name in running else ''}up at {service.url}")
 
 
+def resolve(names: list[str]) -> list[Service]:
+    """Services by name: a group stands for its members, a service of ``nodes`` for each
+    node, and ``<name>-<n>`` for node n alone."""
+    services: list[Service] = []
+    for name in names:
+        if name in GROUPS:
+            known = {s.name for s in services}
+            services += [s for s in resolve(GROUPS[name]) if s.name not in known]
+            continue
+        base, _, node = name.rpartition("-")
+        if name not in TABLE and node.isdigit() and "nodes" in TABLE.get(base, {}):
+            services.append(Service(base, TABLE[base], int(node)))
+        elif "nodes" in TABLE[name]:
+            count = int(TABLE[name]["nodes"])
+            services += [Service(name, TABLE[name], i + 1) for i in range(count)]
+        else:
+            services.append(Service(name, TABLE[name]))
+    return services
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("up", "down", "status", "env"):
         print(__doc__, file=sys.stderr)
         return 2
-    verb, names = argv[0], argv[1:] or list(TABLE)
-    unknown = [n for n in names if n not in TABLE]
-    if unknown:
-        log(f"unknown service {', '.join(unknown)} (known: {' '.join(TABLE)})")
+    verb = argv[0]
+    names = argv[1:] or [n for n, spec in TABLE.items() if spec.get("default", True)]
+    try:
+        services = resolve(names)
+    except KeyError as error:
+        log(f"unknown service {error} (known: {' '.join([*TABLE, *GROUPS])})")
         return 2
-    services = [Service(name, TABLE[name]) for name in names]
+    if verb == "down":
+        services.reverse()  # the web server before the app, the app before its database
     try:
         if verb in ("up", "down"):
             STATE.mkdir(parents=True, exist_ok=True)

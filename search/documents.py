@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils import translation
 
 from archive.access import policy
+from archive.assets.colours import item_colours
 from archive.core.i18n import content_languages
 from archive.items import registry
 from archive.items.models import ItemPage
@@ -35,11 +36,16 @@ FACETS = (
     "type",
     "motif",
     "technique",
+    "colour",
     "dialect",
     "genre",
     "village",
     "period",
     "licence",
+    # Products of the artisan marketplace (search/products.py).
+    "cooperative",
+    "availability",
+    "price",
 )
 #: Facet name → the vocabulary model behind it (labels come from there).
 TERM_FACETS = {
@@ -111,6 +117,8 @@ def build(page: Any) -> dict:
         add_terms(None, [page.garment])
         add_extra("placement_zh", "placement_en", "colours_zh", "colours_en", "meaning_zh")
         add_extra("meaning_en", "story_zh", "story_en")
+        # Browse by colour: the named colours of the pattern's picture.
+        facets["colour"] = item_colours(page)
     elif kind == registry.DIALECTS.item_type:
         add_terms("dialect", [page.dialect])
         add_extra("topic_zh", "topic_en")

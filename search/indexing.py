@@ -9,6 +9,7 @@ the same name).
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterable
 
@@ -17,13 +18,15 @@ from django.utils import timezone
 
 from archive.items.models import ItemPage
 
-from . import documents, engines
+from . import documents, engines, products
 from .models import PendingIndexOp
 
 log = logging.getLogger(__name__)
 
 
 def _live_doc(item_id: int) -> dict | None:
+    if (product_pk := products.product_pk(item_id)) is not None:
+        return products.doc_for(product_pk)
     page = documents.live_items().filter(pk=item_id).first()
     return documents.build(page) if page is not None else None
 
@@ -84,6 +87,12 @@ def catch_up(limit: int = 10_000) -> int:
     return done
 
 
+def index_products(product_ids: Iterable[int]) -> int:
+    """(Re)index marketplace products: shown ones are written, the others removed. Runs in
+    the process that changed them (a withdrawal must not wait for a worker)."""
+    return index_items([products.doc_id(pk) for pk in product_ids])
+
+
 def pending() -> int:
     return PendingIndexOp.objects.count()
 
@@ -97,7 +106,10 @@ def rebuild(engine=None, progress=None) -> int:
     n = 0
     for target in targets:
         started = timezone.now()
-        docs = (documents.build(page) for page in documents.live_items().iterator(chunk_size=200))
+        docs = itertools.chain(
+            (documents.build(page) for page in documents.live_items().iterator(chunk_size=200)),
+            products.all_docs(),
+        )
         n = target.rebuild(docs, progress=progress)
         # Items published while the new index was filling went to the old one: add them.
         late = documents.live_items().filter(last_published_at__gte=started)

@@ -10,6 +10,7 @@ from archive.core.i18n import localized
 from archive.items import registry
 from archive.items.models import CollectionPage
 from archive.items.periods import period_label
+from archive.marketplace.models import Availability, Cooperative
 
 from .documents import TERM_FACETS
 
@@ -18,11 +19,40 @@ TITLES = {
     "type": gettext_lazy("Kind of item"),
     "motif": gettext_lazy("Motif"),
     "technique": gettext_lazy("Technique"),
+    "colour": gettext_lazy("Colour"),
     "dialect": gettext_lazy("Dialect"),
     "genre": gettext_lazy("Genre"),
     "village": gettext_lazy("Village"),
     "period": gettext_lazy("Period"),
     "licence": gettext_lazy("Licence"),
+    "cooperative": gettext_lazy("Cooperative"),
+    "availability": gettext_lazy("Availability"),
+    "price": gettext_lazy("Price (yuan)"),
+}
+PRODUCT_LABEL = gettext_lazy("Made today (from an artisan)")
+PRICE_LABELS = {
+    "0-300": gettext_lazy("under ¥300"),
+    "300-1000": gettext_lazy("¥300 to ¥1,000"),
+    "1000-3000": gettext_lazy("¥1,000 to ¥3,000"),
+    "3000-": gettext_lazy("¥3,000 and more"),
+    "on-request": gettext_lazy("price on request"),
+}
+
+
+#: The colour facet's named colours (``media_pipeline.colours.COLOURS``).
+COLOUR_LABELS = {
+    "red": gettext_lazy("red"),
+    "orange": gettext_lazy("orange"),
+    "yellow": gettext_lazy("yellow"),
+    "green": gettext_lazy("green"),
+    "blue": gettext_lazy("blue"),
+    "indigo": gettext_lazy("indigo"),
+    "purple": gettext_lazy("purple"),
+    "pink": gettext_lazy("pink"),
+    "brown": gettext_lazy("brown"),
+    "black": gettext_lazy("black"),
+    "white": gettext_lazy("white"),
+    "grey": gettext_lazy("grey"),
 }
 
 
@@ -31,6 +61,8 @@ def facet_title(name: str) -> str:
 
 
 def type_label(value: str) -> str:
+    if value == "product":
+        return str(PRODUCT_LABEL)
     return registry.type_label(value)
 
 
@@ -61,6 +93,9 @@ def facet_labels(name: str, values: list[str]) -> dict[str, str]:
                 label = f"{label} · {term.label_hmn}"
             out[term.slug] = label
         return {v: out.get(v, v) for v in values}
+    if name == "cooperative" and values:
+        names = {c.slug: localized(c, "name") for c in Cooperative.objects.filter(slug__in=values)}
+        return {v: names.get(v, v) for v in values}
     if name == "collection" and values:
         pages = {p.slug: p.display_title for p in CollectionPage.objects.filter(slug__in=values)}
         return {v: pages.get(v, v) for v in values}
@@ -76,6 +111,12 @@ def facet_label(name: str, value: str) -> str:
         return _collection_label(value)
     if name == "period":
         return period_label(value)
+    if name == "colour":
+        return str(COLOUR_LABELS.get(value, value))
     if name == "licence":
         return str(Licence(value).label) if value in Licence.values else value
+    if name == "availability":
+        return str(Availability(value).label) if value in Availability.values else value
+    if name == "price":
+        return str(PRICE_LABELS.get(value, value))
     return value

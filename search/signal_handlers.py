@@ -9,7 +9,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
+from archive.assets.signals import asset_ready
 from archive.items.models import ItemPage
+from archive.marketplace import signal_handlers as marketplace_signals
 from archive.people.models import Person
 from archive.vocabularies.models import VOCABULARIES
 
@@ -31,6 +33,12 @@ def on_publish(sender, instance, **kwargs) -> None:
 def on_commit_remove(pk: int) -> None:
     # index_items removes what is not live; a down engine gets a pending op to replay.
     transaction.on_commit(lambda: indexing.index_items([pk]))
+
+
+def on_asset_ready(sender, asset_id: int, item_id: int | None, **kwargs) -> None:
+    # A picture's colours are read once its thumbnail exists (index_items skips non-live).
+    if item_id:
+        on_commit_index([item_id])
 
 
 def on_unpublish(sender, instance, **kwargs) -> None:
@@ -60,7 +68,10 @@ def on_person_saved(sender, instance, created, **kwargs) -> None:
 def connect() -> None:
     page_published.connect(on_publish, dispatch_uid="search-published")
     page_unpublished.connect(on_unpublish, dispatch_uid="search-unpublished")
+    asset_ready.connect(on_asset_ready, dispatch_uid="search-asset-ready")
     post_delete.connect(on_delete, dispatch_uid="search-deleted")
     for model in VOCABULARIES.values():
         post_save.connect(on_term_saved, sender=model, dispatch_uid=f"search-term-{model.__name__}")
     post_save.connect(on_person_saved, sender=Person, dispatch_uid="search-person")
+    if indexing.index_products not in marketplace_signals.product_listeners:
+        marketplace_signals.product_listeners.append(indexing.index_products)

@@ -19,8 +19,10 @@ from django.views.decorators.http import require_GET
 
 from archive.access import policy
 from archive.core.i18n import fallback_order
+from archive.marketplace.models import Product
+from archive.ops import metrics
 
-from . import engines
+from . import engines, products
 from .documents import FACETS
 from .engines import EngineUnavailable, SearchQuery, SearchResult
 from .labels import facet_labels, facet_title, type_label
@@ -52,7 +54,8 @@ def parse_request(request) -> SearchQuery:
 def run(query: SearchQuery) -> SearchResult:
     engine = engines.get_engine()
     try:
-        result = engine.search(query)
+        with metrics.SEARCH_SECONDS.labels(engine=engine.name).time():
+            result = engine.search(query)
     except EngineUnavailable as exc:
         log.warning("search engine unavailable, answering from the database: %s", exc)
         result = engines.database_engine().search(query)
@@ -222,6 +225,50 @@ def api_search(request):
     if result.degraded:
         body["notice"] = _("Search is running in reduced mode.")
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def api_related(request):
+    """More like this, both ways: ``?item=<page id>`` → products that share the item's
+    motifs and techniques; ``?product=<slug>`` → the archive items that share a product's.
+    Ranked by the engine (its own more-like-this / shared-vocabulary scoring), filtered by
+    the visitor's access like every search."""
+    access = policy.audience(request.user)
+    if request.GET.get("product"):
+        product = Product.objects.shown().filter(slug=request.GET["product"][:80]).first()
+        doc_id, want_products = (products.doc_id(product.pk) if product else None), False
+    else:
+        doc_id, want_products = _int(request.GET.get("item"), 0) or None, True
+    found = []
+    if doc_id is not None:
+        engine = engines.get_engine()
+        try:
+            found = engine.more_like_this(doc_id, want_products, access)
+        except EngineUnavailable:
+            found = engines.database_engine().more_like_this(doc_id, want_products, access)
+    result = SearchResult(
+        total=len(found),
+        hits=found,
+        facets={},
+        page=1,
+        per_page=6,
+        engine=engine.name if doc_id is not None else "none",
+    )
+    shown = present(result)
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "title": h["title"],
+                    "url": request.build_absolute_uri(h["url"]),
+                    "type": h["type"],
+                    "identifier": h["identifier"],
+                }
+                for h in shown["hits"]
+            ]
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 @require_GET

@@ -27,6 +27,15 @@ ENGINE_URLS = {
     "elasticsearch": "MHA_TEST_ELASTICSEARCH_URL",
 }
 REQUIRED = os.environ.get("MHA_SEARCH_TESTS_REQUIRED") == "1"
+#: Engines run only when their node is named (``scripts/services.py up engines-next``):
+#: Elasticsearch 9 beside 8.19, as the same ``elasticsearch`` engine.
+OPT_IN = {"elasticsearch9": ("MHA_TEST_ELASTICSEARCH9_URL", "elasticsearch")}
+ENGINE_URLS |= {name: var for name, (var, _) in OPT_IN.items()}
+
+
+def engine_names(*names: str) -> list[str]:
+    """``names`` and every opt-in engine whose node is named in the environment."""
+    return [*names, *(name for name, (var, _) in OPT_IN.items() if os.environ.get(var))]
 
 
 def configure(settings, name: str) -> engines.Engine:
@@ -42,7 +51,7 @@ def configure(settings, name: str) -> engines.Engine:
             if REQUIRED:
                 pytest.fail(message)
             pytest.skip(message)
-        settings.MHA_SEARCH_ENGINE = name
+        settings.MHA_SEARCH_ENGINE = OPT_IN[name][1] if name in OPT_IN else name
         settings.MHA_SEARCH_URL = url
     settings.MHA_SEARCH_INDEX_PREFIX = f"mha-test-{uuid.uuid4().hex[:10]}"
     engines._cached.cache_clear()

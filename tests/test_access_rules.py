@@ -277,7 +277,9 @@ def test_a_public_file_is_shareable_and_a_registered_one_is_private(client, asse
     assert client.get(f"/assets/{asset_door.pk}/opus").status_code == 404  # never made
     assert client.get(f"/assets/{asset_door.pk}/Bad_Name").status_code == 404
     MediaAsset.objects.filter(pk=asset_door.pk).update(access_level="registered")
-    assert client.get(url).status_code == 404
+    locked = client.get(url)  # sign-in opens it: it says so (IIIF Auth 2.0), and no more
+    assert locked.status_code == 401 and not locked.content
+    assert locked["Cache-Control"] == "private, no-store"
     client.force_login(factories.user())
     response = client.get(url)
     assert response.status_code == 200

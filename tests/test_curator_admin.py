@@ -41,6 +41,12 @@ def _form_data(response) -> dict:
         management = formset.management_form
         for name in management.fields:
             data[f"{formset.prefix}-{name}"] = management[name].value() or 0
+        for inline in formset.forms:
+            for name in inline.fields:
+                value = inline[name].value()
+                if value is None or value is False:
+                    continue
+                data[inline.add_prefix(name)] = "on" if value is True else value
     return data
 
 
@@ -128,6 +134,37 @@ def test_a_place_search_for_a_village_with_its_suffix_finds_it(paimo):
     Place.objects.create(slug="langde", label_zh="郎德", label_en="Langde")
     found = Place.objects.all().search_labels("郎德村")
     assert [p.slug for p in found] == ["langde"]
+
+
+@pytest.mark.parametrize(
+    "query", ["排莫", "排莫村", "莫村", "蜡染", "背扇心", "paimo", "Paimo", "laran", "emb-9014"]
+)
+def test_the_page_chooser_finds_an_item_by_any_part_of_its_chinese_name(
+    client, curator, collections, paimo, query
+):
+    """The item chooser of the upload screen: a part of the title, the village in
+    characters, pinyin or English, or the identifier finds the item; others stay out."""
+    factories.recording(
+        collections["dialects"],
+        title="排莫蜡染背扇心",
+        identifier="MHA-EMB-9014",
+        place=paimo,
+        access="restricted",
+    )
+    factories.recording(
+        collections["dialects"], title="卡拉鸟笼", identifier="MHA-DIA-9015", access="restricted"
+    )
+    response = client.get(reverse("wagtailadmin_choose_page_search"), {"q": query})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "排莫蜡染背扇心" in body, query
+    assert "卡拉鸟笼" not in body, query
+
+
+def test_the_admin_page_search_finds_the_middle_of_a_chinese_title(client, curator, collections):
+    factories.recording(collections["dialects"], title="施洞背扇蝴蝶妈妈", access="restricted")
+    response = client.get(reverse("wagtailadmin_pages:search"), {"q": "蝴蝶妈妈"})
+    assert "施洞背扇蝴蝶妈妈" in response.content.decode()
 
 
 # --- 4. no request of the admin leaves the site --------------------------------------------
@@ -256,3 +293,64 @@ def test_a_refused_new_item_says_why_in_chinese(client, curator, collections):
     html = response.content.decode()
     assert "页面有错误，未能创建。" in html
     assert "could not be created" not in html
+
+
+def test_the_page_search_counts_in_chinese(client, curator, collections):
+    factories.recording(collections["dialects"], title="施洞飞歌", access="restricted")
+    html = client.get(reverse("wagtailadmin_pages:search"), {"q": "飞歌"}).content.decode()
+    assert "找到 1 个页面" in html and "matching page" not in html
+    assert "共 1 项" in html and "of 1" not in html
+    explore = reverse("wagtailadmin_explore", args=[collections["dialects"].pk])
+    html = client.get(explore, {"q": "背扇"}).content.decode()
+    assert "中没有结果" in html and "No results" not in html
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "编辑指南" in home and "editor guide" not in home
+
+
+def test_the_sidebar_scripts_speak_chinese(client, curator):
+    catalogue = client.get(reverse("wagtailadmin_javascript_catalog")).content.decode()
+    assert "\\u672c\\u83dc\\u5355" in catalogue or "本菜单" in catalogue  # 本菜单 (this menu)
+
+
+def test_the_account_page_speaks_chinese(client, curator):
+    html = client.get(reverse("wagtailadmin_account")).content.decode()
+    for english in ("Admin theme", "Contrast", "Density"):
+        assert f">{english}<" not in html and f"{english}<span" not in html, english
+    assert "后台主题" in html and "对比度" in html
+
+
+# --- 7. nothing empty shows on a public item ---------------------------------------------
+
+
+def test_a_public_item_shows_no_empty_coming_soon_box(client, collections):
+    item = factories.recording(collections["dialects"], speaker=factories.person())
+    html = client.get(item.url).content.decode()
+    assert item.title in html
+    assert "即将" not in html and "Soon:" not in html and 'id="artisans"' not in html
+
+
+# --- 6. publishing says when media is not ready -------------------------------------------
+
+
+def test_publishing_an_item_whose_media_is_still_queued_warns_in_chinese(
+    client, curator, collections
+):
+    from archive.assets.models import MediaAsset, Original
+
+    item = factories.recording(collections["dialects"], speaker=factories.person(), live=False)
+    original = Original.objects.create(
+        sha256="a" * 64,
+        file="originals/a.wav",
+        size=1,
+        original_filename="a.wav",
+        content_type="audio/wav",
+        kind="audio",
+    )
+    MediaAsset.objects.create(item=item, original=original)  # queued: no worker has run
+    url = reverse("wagtailadmin_pages:edit", args=[item.pk])
+    data = _form_data(client.get(url))
+    data["action-publish"] = "action-publish"
+    response = client.post(url, data, follow=True)
+    html = response.content.decode()
+    assert ItemPage.objects.get(pk=item.pk).live, _errors(response)
+    assert "还有 1 个媒体文件没有处理好" in html

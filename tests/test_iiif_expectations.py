@@ -259,13 +259,13 @@ def test_video_bodies_give_the_size_each_rendition_has(client, archive):
 
 def test_an_image_over_max_area_has_a_body_the_size_full_max_delivers(client, archive, monkeypatch):
     # A 20 MP image: full/max is capped at 16 MP, so the body must say 4579×3663.
-    real = presentation.descriptor
+    real = presentation.access_descriptor
 
     def big(asset_id, user):
-        desc = real(asset_id, user)
-        return desc and Descriptor(**{**desc.__dict__, "width": 5000, "height": 4000})
+        desc, status = real(asset_id, user)
+        return desc and Descriptor(**{**desc.__dict__, "width": 5000, "height": 4000}), status
 
-    monkeypatch.setattr(presentation, "descriptor", big)
+    monkeypatch.setattr(presentation, "access_descriptor", big)
     doc = client.get(f"/iiif/3/item/{archive['pattern'].pk}/manifest").json()
     canvas = doc["items"][0]
     body = canvas["items"][0]["items"][0]["body"]

@@ -2,12 +2,13 @@
 filters, no English on the Chinese pages, labels an elder can read."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.utils import translation
 
+from tests import factories, site_data
 from tests import search_support as support
-from tests import site_data
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +180,109 @@ def test_the_zoom_is_labelled_in_chinese(client, tmp_path):
     tag = script.group(0)
     for label in ("放大", "缩小", "看全图", "正在加载放大图"):
         assert label in tag, label
+
+
+# --- the rest of issue 17: the first picture right-sized, a picture page, citations, VTT --
+def test_the_first_picture_offers_phone_sizes_and_a_phone_never_asks_for_3x(client, tmp_path):
+    data = site_data.build(tmp_path, media=True)
+    body = html(client, zh_url(data["main"]))
+    source = re.search(r'<source type="image/webp" srcset="([^"]+)" sizes="([^"]+)"', body)
+    assert source, body
+    widths = [int(w) for w in re.findall(r" (\d+)w", source.group(1))]
+    assert widths == sorted(widths) and 600 in widths and 800 in widths, widths
+    pk = data["image"].pk
+    assert f"/iiif/3/{pk}/full/600,/0/default.webp 600w" in source.group(1)
+    assert "min-resolution: 2.5dppx" in source.group(2)
+    # The Image API answers the phone size with a picture that width.
+    tile = client.get(f"/iiif/3/{pk}/full/600,/0/default.webp")
+    assert tile.status_code == 200 and tile["Content-Type"] == "image/webp"
+
+
+def test_tapping_the_picture_opens_a_page_with_a_way_back(client, tmp_path):
+    data = site_data.build(tmp_path, media=True)
+    body = html(client, zh_url(data["main"]))
+    pk = data["image"].pk
+    figure = body.split('<section class="media"')[1].split("</figure>")[0]
+    assert f'href="/picture/{pk}/"' in figure
+    assert "web-jpeg" not in re.search(r'<a href="[^"]*">', figure).group(0)
+    page = html(client, f"/picture/{pk}/")
+    assert f'href="{zh_url(data["main"])}"' in page
+    assert "返回" in page and "蝴蝶妈妈袖片" in page
+    assert 'class="site-header"' in page
+
+
+def test_the_picture_page_is_refused_like_the_file_door(client, tmp_path):
+    data = site_data.build(tmp_path, media=True)
+    pk = data["image"].pk
+    main = data["main"]
+    main.access_level = "restricted"
+    main.save_revision().publish()
+    assert client.get(f"/picture/{pk}/").status_code == 404
+    assert client.get(data["image"].url("web-jpeg")).status_code == 404
+    client.force_login(factories.user(groups=("Curators",)))
+    assert client.get(f"/picture/{pk}/").status_code == 200
+
+
+def test_the_citation_gives_the_address_the_site_is_reached_at(client, site, settings):
+    settings.ALLOWED_HOSTS = ["miao.example.org", "testserver"]
+    body = html(client, zh_url(site["main"]), HTTP_HOST="miao.example.org")
+    cite = body.split('class="cite"')[1].split("</p>")[0]
+    assert "http://miao.example.org/" in cite
+    assert "localhost" not in cite
+
+
+def test_the_timed_transcript_is_linked_from_the_recording(client, site):
+    body = html(client, zh_url(site["recording"]))
+    pk = site["recording"].pk
+    for lang in ("zh", "hmn", "en"):
+        assert f'href="/iiif/3/item/{pk}/transcript.{lang}.vtt"' in body, lang
+    assert client.get(f"/iiif/3/item/{pk}/transcript.zh.vtt").content.startswith(b"WEBVTT")
+
+
+def test_pages_travel_compressed_and_files_do_not(client, site):
+    response = client.get(zh_url(site["main"]), HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert client.get("/iiif/3/item/{}/manifest".format(site["main"].pk)).get(
+        "Content-Encoding"
+    ) in (None, "")
+
+
+def test_an_item_prints_without_header_search_player_or_footer():
+    css = (Path(__file__).resolve().parents[1] / "static" / "css" / "site.css").read_text()
+    rules = css.split("@media print", 1)[1]
+    for selector in (".site-header", ".search", ".site-footer", ".player", ".related"):
+        assert selector in rules.split("display: none")[0], selector
+
+
+# --- offline repeat visits: what the service worker may keep, and a 304 ------------------
+def test_a_public_page_may_be_kept_but_is_asked_again_and_answers_304(client, site):
+    url = zh_url(site["main"])
+    first = client.get(url)
+    assert first["Cache-Control"] == "public, max-age=0, must-revalidate"
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+
+
+def test_a_signed_in_page_and_a_missing_page_are_never_kept(client, site):
+    assert "public" not in client.get("/no-such-page/").get("Cache-Control", "")
+    client.force_login(factories.user())
+    assert client.get(zh_url(site["main"]))["Cache-Control"] == "private, no-store"
+
+
+def test_an_unpublished_page_stops_saying_public(client, site):
+    url = zh_url(site["main"])
+    assert "public" in client.get(url)["Cache-Control"]
+    site["main"].unpublish()
+    gone = client.get(url)
+    assert gone.status_code == 404 and "public" not in gone.get("Cache-Control", "")
+
+
+def test_the_service_worker_is_served_from_the_root(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Service-Worker-Allowed"] == "/"
+    assert response["Cache-Control"] == "no-cache"
+    body = response.content.decode()
+    assert "public" in body and "no-store" in body  # keeps only what the server marks public

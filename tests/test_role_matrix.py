@@ -113,6 +113,7 @@ def doors(item, image, audio) -> dict[str, str]:
         "manifest": f"/iiif/3/item/{item.pk}/manifest",
         "dublin core": f"/iiif/3/item/{item.pk}/dc.json",
         "transcript": f"/iiif/3/item/{item.pk}/transcript.zh.vtt",
+        "picture page": f"/picture/{image.pk}/",
     }
 
 
@@ -158,3 +159,51 @@ def test_a_restricted_recording_keeps_its_transcript_from_a_public_page(world, c
         assert not doc["cues"]
     finally:
         type(audio).objects.filter(pk=audio.pk).update(access_level="public")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("level", LEVELS)
+def test_behind_nginx_each_role_is_handed_a_file_only_as_the_policy_says(
+    world, client, settings, role, level
+):
+    """With MHA_ACCEL_REDIRECT the file doors hand nginx an internal location instead of
+    the bytes (deploy/nginx/mha.conf): only after the same check, never to a refused role."""
+    settings.MHA_ACCEL_REDIRECT = True
+    items, users = world
+    if role != "anonymous":
+        client.force_login(users[role])
+    item, image, audio = items[level]
+    for url in (f"/assets/{image.pk}/thumb", f"/assets/{audio.pk}/opus"):
+        response = client.get(url, HTTP_RANGE="bytes=0-9")
+        if admitted(role, level):
+            assert response.status_code == 200, f"{role} / {level} / {url}"
+            assert response["X-Accel-Redirect"].startswith(settings.MHA_ACCEL_MEDIA_PREFIX)
+            assert response.content == b""  # nginx sends the bytes and the range
+        else:
+            assert response.status_code == 404, f"{role} / {level} / {url}"
+            assert not response.has_header("X-Accel-Redirect")
+        # HEAD is answered here, with the size nginx would send.
+        head = client.head(url)
+        assert head.status_code == (200 if admitted(role, level) else 404)
+        assert not head.has_header("X-Accel-Redirect")
+    original = client.get(f"/assets/{image.pk}/original")
+    assert original.has_header("X-Accel-Redirect") == (role == "curator")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("level", LEVELS)
+def test_only_what_everyone_may_see_says_it_may_be_kept_offline(world, client, role, level):
+    """The offline copy (static/js/sw.js) keeps a response only when it says ``public``."""
+    items, users = world
+    if role != "anonymous":
+        client.force_login(users[role])
+    item, image, audio = items[level]
+    for name, url in doors(item, image, audio).items():
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        public = "public" in response.get("Cache-Control", "")
+        if level != "public" or (role != "anonymous" and name in ("page", "picture page")):
+            assert not public, f"{role} / {level} / {name}: {response.get('Cache-Control')}"
+        if role == "anonymous":
+            assert public, f"{role} / {level} / {name}: {response.get('Cache-Control')}"

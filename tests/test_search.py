@@ -14,7 +14,7 @@ from tests import search_support as support
 
 pytestmark = pytest.mark.django_db
 
-ENGINES = ["database", "opensearch", "elasticsearch"]
+ENGINES = support.engine_names("database", "opensearch", "elasticsearch")
 
 
 @pytest.fixture(params=ENGINES)
@@ -254,7 +254,7 @@ def test_unknown_facet_values_and_absurd_pages_answer_sensibly(engine, world, cl
 
 
 # --- Elasticsearch / OpenSearch only: typo tolerance, alias swap ------------------------
-@pytest.fixture(params=["opensearch", "elasticsearch"])
+@pytest.fixture(params=support.engine_names("opensearch", "elasticsearch"))
 def real_engine(request, settings):
     engine = support.configure(settings, request.param)
     yield engine

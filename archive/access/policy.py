@@ -226,3 +226,26 @@ def transcript_as_open_as_item(item: Any) -> bool:
         ):
             return False
     return True
+
+
+def probe_status(user: User | None, asset: Any) -> int:
+    """What ``user`` would get for ``asset``, as an HTTP status (the IIIF Authorization Flow
+    2.0 probe answers with it, and the doors that serve the asset agree):
+
+    * 200: ``user`` may see it;
+    * 401: signing in could open it (the item is seen, the asset is ``registered`` or
+      ``community``-level, and ``user`` is anonymous);
+    * 403: ``user`` is signed in and still not admitted (another community's member);
+    * 404: nothing sign-in could change: no item ``user`` may see (a hidden item is not
+      announced, as on every door), withdrawn, unpublished, expired, or for curators only.
+
+    Asked afresh at every probe, so a token never outlives a withdrawal."""
+    if can_view_asset(user, asset):
+        return 200
+    item = asset.item
+    if not can_view_item(user, item):
+        return 404
+    community = frozenset({item.community_id}) if item.community_id else frozenset()
+    if not Audience(SIGNED_IN_LEVELS, community).admits(asset.access_level, item.community_id):
+        return 404  # restricted: no sign-in opens it, and it is not announced
+    return 403 if audience(user) != EVERYONE else 401

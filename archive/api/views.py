@@ -8,40 +8,25 @@ shared caches for ``MHA_PUBLIC_CACHE_SECONDS``, anyone else's by nobody.
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
+from typing import Literal
 
-from django.core import signing
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
 from archive.access import policy
-from archive.core.http import share
+from archive.assets.models import AssetStatus, MediaAsset
 from archive.items import registry
 from archive.items.models import CollectionPage, ItemPage
 from search import views as search_views
 
 from . import schemas
+from .support import NOT_MODIFIED, conditional_json, cursor_page
 
-router = Router()
-CURSOR_SALT = "archive.api.cursor"
-NOT_MODIFIED = {304: None}
-
-
-def conditional_json(request: HttpRequest, data: dict) -> HttpResponse:
-    body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    response = get_conditional_response(request, etag=etag)
-    if response is None:
-        response = HttpResponse(body, content_type="application/json")
-    response["ETag"] = etag
-    return share(response, policy.audience(request.user).is_everyone, vary=("Cookie",))
+router = Router(tags=["items"])
 
 
 def _languages(obj, field: str, codes=("zh", "en", "hmn")) -> dict[str, str]:
@@ -71,12 +56,17 @@ def _visible(request) -> object:
     return policy.visible_items(ItemPage.objects.all(), request.user)
 
 
+CollectionSlug = Literal[registry.SLUGS]
+ItemType = Literal[tuple(c.item_type for c in registry.COLLECTIONS)]
+
+
 class ItemFilters(Schema):
-    collection: str | None = Field(None, description="A collection slug")
-    type: str | None = Field(None, description="embroidery, recording or music")
+    collection: CollectionSlug | None = Field(None, description="A collection slug")
+    type: ItemType | None = Field(None, description="The kind of item")
     updated_since: datetime.datetime | None = Field(
         None, description="Only items published at or after this instant"
     )
+    person: str | None = Field(None, description="Only items crediting this person's slug")
     cursor: str | None = Field(None, description="The opaque cursor from a previous page")
     limit: int = Field(20, ge=1, le=100)
 
@@ -104,21 +94,10 @@ def list_items(request, filters: Query[ItemFilters]):
         items = items.filter(content_type__model=found.model_name)
     if filters.updated_since:
         items = items.filter(last_published_at__gte=filters.updated_since)
-    if filters.cursor:
-        try:
-            after = signing.loads(filters.cursor, salt=CURSOR_SALT)
-        except signing.BadSignature as exc:
-            raise HttpError(400, _("This cursor is not valid.")) from exc
-        items = items.filter(pk__gt=int(after))
-    page = list(items.order_by("pk")[: filters.limit + 1])
+    if filters.person:
+        items = items.filter(people__person__slug=filters.person).distinct()
+    page, next_url = cursor_page(request, items, filters.cursor, filters.limit)
     slugs = _collection_paths()
-    more = len(page) > filters.limit
-    page = page[: filters.limit]
-    next_url = None
-    if more:
-        params = request.GET.copy()
-        params["cursor"] = signing.dumps(page[-1].pk, salt=CURSOR_SALT)
-        next_url = request.build_absolute_uri(request.path + "?" + params.urlencode())
     return conditional_json(
         request, {"results": [_summary(request, i, slugs) for i in page], "next": next_url}
     )
@@ -153,6 +132,50 @@ def get_item(request, identifier: str):
         dublin_core=item.dublin_core(),
     )
     return conditional_json(request, data)
+
+
+@router.get(
+    "/items/{identifier}/media",
+    response={200: schemas.MediaList, **NOT_MODIFIED, 404: schemas.Problem},
+    url_name="item-media",
+    summary="An item's media and their renditions",
+)
+def item_media(request, identifier: str):
+    """The pictures, sounds and videos of an item the caller may see, each with the web
+    renditions the archive made (never the original file) and, for pictures, the IIIF
+    Image API service."""
+    item = _visible(request).filter(identifier=identifier).first()
+    if item is None:
+        raise Http404
+    assets = policy.visible_assets(MediaAsset.objects.filter(item=item), request.user)
+    results = []
+    for asset in assets.select_related("original").prefetch_related("derivatives"):
+        renditions = [
+            {
+                "name": d.name,
+                "content_type": d.content_type,
+                "width": d.width,
+                "height": d.height,
+                "size": d.size,
+                "url": request.build_absolute_uri(asset.url(d.name)),
+            }
+            for d in sorted(asset.derivatives.all(), key=lambda d: d.name)
+            if d.name not in ("tiles", "pyramid")  # read by the IIIF server, not served
+        ]
+        iiif = None
+        if asset.kind == "image" and asset.status == AssetStatus.READY:
+            iiif = request.build_absolute_uri(f"/iiif/3/{asset.pk}")
+        results.append(
+            {
+                "position": asset.position,
+                "kind": asset.kind,
+                "caption": {"zh": asset.caption_zh, "en": asset.caption_en, "hmn": ""},
+                "status": asset.status,
+                "renditions": renditions,
+                "iiif_image": iiif,
+            }
+        )
+    return conditional_json(request, {"identifier": item.identifier, "results": results})
 
 
 def _collection(request, page: CollectionPage) -> dict:

@@ -17,6 +17,7 @@ from archive.items.models import ItemPage
 from media_pipeline.errors import MediaError
 
 from .ingest import ingest, safe_display_name
+from .similar import look_alikes
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -103,6 +104,9 @@ def upload(request):
                             "asset": result.asset,
                             "stored": result.stored,
                             "held": held,
+                            "similar": look_alikes(
+                                result.original, request.user, exclude_item=item
+                            ),
                         }
                     )
                 except MediaError as exc:

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from media_pipeline.errors import MediaError
 from media_pipeline.probe import Identified, identify
+from media_pipeline.similarity import perceptual_hash
 
 from .models import MediaAsset, Original
 from .tasks import process_asset
@@ -93,13 +94,17 @@ def ingest(
         with transaction.atomic():
             stored = existing is None
             if stored:
+                probe = dict(found.probe)
+                if found.kind == "image":
+                    # Kept to notice the same piece photographed twice (archive.assets.similar).
+                    probe["phash"] = perceptual_hash(tmp)
                 original = Original(
                     sha256=sha,
                     size=size,
                     original_filename=safe_display_name(filename),
                     content_type=found.content_type,
                     kind=found.kind,
-                    probe=found.probe,
+                    probe=probe,
                 )
                 with open(tmp, "rb") as fh:
                     original.file.save(f"{sha[:2]}/{sha}{found.extension}", File(fh), save=False)

@@ -13,6 +13,8 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from archive.access.models import AccessLevel, Licence
 from archive.vocabularies.models import Place
 
@@ -100,26 +102,32 @@ def _validate(row: Row) -> None:
             c["access_level"] = v["access_level"]
         else:
             err.append(
-                f"access_level {v['access_level']!r} is not one of {', '.join(AccessLevel.values)}"
+                _("access_level %(value)r is not one of %(allowed)s")
+                % {"value": v["access_level"], "allowed": ", ".join(AccessLevel.values)}
             )
     if v.get("licence"):
         if v["licence"] in Licence.values:
             c["licence"] = v["licence"]
         else:
-            err.append(f"licence {v['licence']!r} is not one of {', '.join(Licence.values)}")
+            err.append(
+                _("licence %(value)r is not one of %(allowed)s")
+                % {"value": v["licence"], "allowed": ", ".join(Licence.values)}
+            )
     if v.get("place"):
         place = Place.objects.filter(slug=v["place"]).first()
         if place is None:
-            err.append(f"place {v['place']!r} is not in the places vocabulary")
+            err.append(_("place %(value)r is not in the places vocabulary") % {"value": v["place"]})
         c["place"] = place
     for key in ("year_from", "year_to"):
         if v.get(key):
             try:
                 c[key] = int(v[key])
             except ValueError:
-                err.append(f"{key} {v[key]!r} is not a year")
+                err.append(
+                    _("%(column)s %(value)r is not a year") % {"column": key, "value": v[key]}
+                )
     if c.get("year_from") and c.get("year_to") and c["year_to"] < c["year_from"]:
-        err.append("year_to is before year_from")
+        err.append(_("year_to is before year_from"))
     if v.get("tags"):
         c["tags"] = [t.strip() for t in v["tags"].split(",") if t.strip()][:50]
 

@@ -22,6 +22,7 @@ from media_pipeline.errors import MediaError
 from .files import copy_to_temp, save_derivative
 from .models import AssetStatus, MediaAsset
 from .recovery import keep_alive, make_workdir, stale_after, touch
+from .signals import asset_ready
 
 log = logging.getLogger(__name__)
 #: Unexpected failures (a full disk, storage timing out) are retried; a bad file is not.
@@ -60,6 +61,7 @@ def process_asset(asset_id: int, attempt: int = 1) -> str:
     with transaction.atomic():
         touch(asset_id, status=AssetStatus.READY, progress=100)
         _update_item_duration(asset)
+    asset_ready.send(MediaAsset, asset_id=asset_id, item_id=asset.item_id)
     return "ready"
 
 

@@ -6,10 +6,12 @@ import mimetypes
 import re
 
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 
 from archive.access import policy
+from archive.core.accel import accel_response
 from archive.core.http import read_only_door, share
+from archive.core.pagecache import mark_cacheable
 
 from .models import Derivative, MediaAsset
 
@@ -21,7 +23,11 @@ def asset_file(request, asset_id: int, name: str):
     if not _NAME.match(name):
         raise Http404
     asset = get_object_or_404(MediaAsset.objects.select_related("item", "original"), pk=asset_id)
-    if not policy.can_view_asset(request.user, asset):
+    status = policy.probe_status(request.user, asset)
+    if status in (401, 403):
+        # What sign-in could open says so, as the IIIF Auth 2.0 probe on it does.
+        return HttpResponse(status=status, headers={"Cache-Control": "private, no-store"})
+    if status != 200:
         raise Http404  # the same answer as for an asset that does not exist
     if name == "original":
         if not policy.is_curator(request.user):
@@ -46,6 +52,9 @@ def ranged_file_response(request, fieldfile, content_type: str | None = None):
     content_type = (
         content_type or mimetypes.guess_type(fieldfile.name)[0] or "application/octet-stream"
     )
+    accel = accel_response(request, fieldfile, content_type)
+    if accel is not None:
+        return accel  # nginx sends the bytes, Range included
     size = fieldfile.size
     if request.method == "HEAD":
         # What a GET would say, without opening the file (it may live on object storage).
@@ -87,3 +96,24 @@ def ranged_file_response(request, fieldfile, content_type: str | None = None):
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
     return response
+
+
+def picture_page(request, asset_id: int):
+    """One picture of an item, as large as its web rendition, on a page of the site: a
+    visitor who taps a picture keeps the header, the caption, the licence and a link back to
+    the item, instead of landing on a bare JPEG with only the Back button. Asked of the
+    policy like the file door; a refused visitor gets the same 404 as for nothing."""
+    asset = get_object_or_404(
+        MediaAsset.objects.select_related("item", "original").prefetch_related("derivatives"),
+        pk=asset_id,
+        status="ready",
+    )
+    if asset.kind != "image" or not policy.can_view_asset(request.user, asset):
+        raise Http404
+    web = asset.derivative("web-webp") or asset.derivative("web-jpeg")
+    if web is None:
+        raise Http404
+    if policy.asset_shown_to_everyone(asset):
+        mark_cacheable(request)  # the anonymous page cache (and the offline copy) may keep it
+    context = {"asset": asset, "item": asset.item.specific, "web": web}
+    return render(request, "assets/picture_page.html", context)

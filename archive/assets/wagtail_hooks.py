@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,10 +21,11 @@ from wagtail.snippets.views.snippets import (
     UsageView,
 )
 
+from archive.access.policy import is_curator
 from archive.items.admin_scope import admin_assets
 
-from . import admin_views
-from .models import MediaAsset
+from . import admin_views, roundtrip_views
+from .models import AssetStatus, MediaAsset
 from .tasks import enqueue_processing
 
 
@@ -84,12 +86,27 @@ register_snippet(MediaAssetViewSet)
 
 @hooks.register("register_admin_urls")
 def register_upload_url():
-    return [path("media/upload/", admin_views.upload, name="media_upload")]
+    return [
+        path("media/upload/", admin_views.upload, name="media_upload"),
+        path("media/metadata/", roundtrip_views.metadata, name="media_metadata"),
+    ]
 
 
 @hooks.register("register_admin_menu_item")
 def register_upload_menu_item():
     return MenuItem(_("Upload media"), reverse("media_upload"), icon_name="upload", order=271)
+
+
+class CuratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_curator(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_metadata_menu_item():
+    return CuratorMenuItem(
+        _("Metadata spreadsheet"), reverse("media_metadata"), icon_name="table", order=272
+    )
 
 
 @hooks.register("register_bulk_action")
@@ -118,3 +135,42 @@ class ReprocessBulkAction(SnippetBulkAction):
             "%(count)d assets queued for processing.",
             num_parent_objects,
         ) % {"count": num_parent_objects}
+
+
+def _warn_if_media_not_ready(request, page):
+    """Publishing an item whose media the worker has not finished is allowed (the page
+    shows what is ready), but the curator is told, so a stalled worker is not a surprise."""
+    if not request.POST.get("action-publish") or not getattr(page, "live", False):
+        return
+    waiting = MediaAsset.objects.filter(
+        item_id=page.pk, status__in=(AssetStatus.QUEUED, AssetStatus.PROCESSING)
+    ).count()
+    failed = MediaAsset.objects.filter(item_id=page.pk, status=AssetStatus.FAILED).count()
+    if waiting:
+        messages.warning(
+            request,
+            ngettext(
+                "Published, but %(n)s media file is not ready yet (queued or processing): "
+                "visitors will not see it until it is.",
+                "Published, but %(n)s media files are not ready yet (queued or processing): "
+                "visitors will not see them until they are.",
+                waiting,
+            )
+            % {"n": waiting},
+        )
+    if failed:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)s media file failed to process and is not shown; "
+                "see its reason in Media assets.",
+                "%(n)s media files failed to process and are not shown; "
+                "see the reasons in Media assets.",
+                failed,
+            )
+            % {"n": failed},
+        )
+
+
+hooks.register("after_edit_page", _warn_if_media_not_ready)
+hooks.register("after_create_page", _warn_if_media_not_ready)

@@ -26,6 +26,11 @@ from django.utils.cache import patch_vary_headers
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 GENERATION_KEY = "mha:pagecache:generation"
+#: What a page the policy showed to an anonymous visitor says to the browser: anyone may
+#: keep it (the offline copy, ``static/js/sw.js``, keeps only responses that say so), but
+#: must ask again before each use, so an unpublished or withdrawn page is never shown from
+#: a cache while online; asking again costs a 304 (``ConditionalGetMiddleware``'s ETag).
+FOR_EVERYONE = "public, max-age=0, must-revalidate"
 LOW_BANDWIDTH_COOKIE = "mha_lowbw"
 
 
@@ -91,21 +96,25 @@ class AnonymousPageCacheMiddleware:
                 for name, value in headers:
                     response[name] = value
                 response["X-Page-Cache"] = "hit"
+                response["Cache-Control"] = FOR_EVERYONE
                 return response
         response = self.get_response(request)
         if not _user_is_anonymous(request):
             # Whatever a signed-in user sees must not be kept by a shared cache either.
             response.setdefault("Cache-Control", "private, no-store")
             return response
-        if (
-            key
-            and getattr(request, "_mha_page_cacheable", False)
+        for_everyone = (
+            getattr(request, "_mha_page_cacheable", False)
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
-            and request.method == "GET"
-        ):
+            and request.method in ("GET", "HEAD")
+        )
+        if for_everyone:
+            # Said whether or not this server keeps a copy (MHA_PAGE_CACHE_SECONDS=0).
             patch_vary_headers(response, ["Cookie"])
+            response.setdefault("Cache-Control", FOR_EVERYONE)
+        if key and for_everyone and request.method == "GET":
             headers = [
                 (k, v)
                 for k, v in response.items()

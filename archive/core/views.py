@@ -1,9 +1,10 @@
 """Small public doors that are not pages: the low-bandwidth switch, the friendly "not found"
-page, and transcripts as WebVTT."""
+page, and the offline copy's service worker."""
 
 from __future__ import annotations
 
-from django.http import HttpResponseNotFound, HttpResponseRedirect
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse, HttpResponseNotFound, HttpResponseRedirect
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -32,3 +33,15 @@ def page_not_found(request, exception=None):
     English page, and nothing about what was asked for beyond the visitor's own address."""
     body = loader.render_to_string("404.html", {"path": request.path}, request=request)
     return HttpResponseNotFound(body)
+
+
+def service_worker(request):
+    """``/sw.js``: the offline copy's worker, served from the site's root so that it may
+    look after every page (a worker under ``/static/`` could only see ``/static/``). Always
+    asked again (``no-cache``), so a new version reaches phones on their next visit."""
+    path = finders.find("js/sw.js")
+    with open(path, "rb") as fh:
+        response = HttpResponse(fh.read(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.utils import translation
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from iiif_prezi3 import (
     AccompanyingCanvas,
@@ -36,21 +36,14 @@ from archive.core.i18n import VERNACULAR, bcp47, content_languages, language_map
 from archive.items.models import Role
 from media_pipeline.specs import AUDIO_SPECS, VIDEO_SPECS
 
+from .auth import AUTH_CONTEXT, probe_service
 from .image_api import parse_size
-from .image_views import descriptor
+from .image_views import access_descriptor
+from .labels import label_map
 
 #: URL language code → BCP 47 tag used in the documents.
 PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
 _RIGHTS_PREFIXES = ("http://creativecommons.org/", "http://rightsstatements.org/")
-
-
-def label_map(text) -> dict[str, list[str]]:
-    """A translatable interface string as a language map in the interface languages."""
-    out: dict[str, list[str]] = {}
-    for code, lang in (("zh-Hans", "zh-hans"), ("en", "en")):
-        with translation.override(lang):
-            out[code] = [str(text)]
-    return out
 
 
 def _kv(label, value: dict[str, list[str]]) -> KeyValueString | None:
@@ -151,13 +144,24 @@ def _painting(canvas, base: str, body) -> None:
     ]
 
 
+def _probed(request, asset, bodies) -> None:
+    """Material not for everyone carries the IIIF Auth 2.0 probe, so a viewer can ask what
+    its reader may have and offer sign-in (Authorization Flow 2.0)."""
+    if policy.asset_shown_to_everyone(asset):
+        return
+    probe = ServiceV3(**probe_service(request, asset.pk))
+    for body in bodies:
+        body.service = [*(body.service or []), probe]
+
+
 def _image_canvas(request, manifest: Manifest, asset, base: str, label) -> bool:
-    desc = descriptor(asset.pk, request.user)
+    desc, status = access_descriptor(asset.pk, request.user)
     if desc is None:
         return False
     canvas = manifest.make_canvas(id=base, label=label)
     _paint_image(request, canvas, asset, base, desc)
-    canvas.thumbnail = _thumbnail(request, asset) or None
+    if status == 200:
+        canvas.thumbnail = _thumbnail(request, asset) or None
     return True
 
 
@@ -177,14 +181,15 @@ def _paint_image(request, canvas, asset, base: str, desc) -> None:
         width=max_w,
         service=[ServiceV3(id=service, type="ImageService3", profile="level2")],
     )
+    _probed(request, asset, [body])
     _painting(canvas, base, body)
 
 
 def _accompany(request, canvas, asset, label) -> bool:
     """Show ``asset`` (the singer's or the speaker's photo) while the audio ``canvas`` plays
     (Cookbook 0014, accompanyingCanvas)."""
-    desc = descriptor(asset.pk, request.user)
-    if desc is None:
+    desc, status = access_descriptor(asset.pk, request.user)
+    if desc is None or status != 200:
         return False
     base = f"{canvas.id}/accompanying"
     accompanying = AccompanyingCanvas(id=base, label=label, items=[])
@@ -193,7 +198,7 @@ def _accompany(request, canvas, asset, label) -> bool:
     return True
 
 
-def _audio_canvas(request, manifest: Manifest, asset, base: str, label):
+def _audio_canvas(request, manifest: Manifest, asset, base: str, label, locked: bool = False):
     duration = _duration(asset)
     if duration is None:
         return None
@@ -210,9 +215,10 @@ def _audio_canvas(request, manifest: Manifest, asset, base: str, label):
         return None
     canvas = manifest.make_canvas(id=base, label=label)
     canvas.duration = duration
+    _probed(request, asset, bodies)
     _painting(canvas, base, bodies[0] if len(bodies) == 1 else Choice(items=bodies))
     waveform = asset.derivative("waveform")
-    if waveform is not None:
+    if waveform is not None and not locked:
         canvas.thumbnail = [
             AnnotationBody(
                 id=_absolute(request, asset.url("waveform")),
@@ -235,7 +241,7 @@ def _video_size(asset, spec, width: int, height: int) -> dict[str, int]:
     return {"width": w, "height": h}
 
 
-def _video_canvas(request, manifest: Manifest, asset, base: str, label):
+def _video_canvas(request, manifest: Manifest, asset, base: str, label, locked: bool = False):
     duration = _duration(asset)
     probe = asset.original.probe
     width, height = int(probe.get("width") or 0), int(probe.get("height") or 0)
@@ -261,7 +267,10 @@ def _video_canvas(request, manifest: Manifest, asset, base: str, label):
         return None
     canvas = manifest.make_canvas(id=base, label=label)
     canvas.set_hwd(height=height, width=width, duration=duration)
+    _probed(request, asset, bodies)
     _painting(canvas, base, bodies[0] if len(bodies) == 1 else Choice(items=bodies))
+    if locked:
+        return canvas  # its poster and thumbnail are the recording's, and locked with it
     poster = asset.derivative("poster")
     if poster is not None:
         pw = poster.width or round(width * min(1.0, 480 / height))
@@ -365,15 +374,15 @@ def build_manifest(request, page) -> Manifest:
             }
         ]
 
-    assets = (
+    assets = list(
         page.visible_assets(request.user)
         .filter(status=AssetStatus.READY)
         .select_related("original", "item")
         .prefetch_related("derivatives")
     )
+    locked = _locked_assets(request.user, page, assets)
     timed_canvas = None
     thumbnail: list = []
-    assets = list(assets)
     kinds = [a.kind for a in assets]
     # A recording's first picture accompanies its first sound rather than standing apart.
     photo = (
@@ -382,10 +391,20 @@ def build_manifest(request, page) -> Manifest:
         else None
     )
     sound = None
-    for n, asset in enumerate(assets, start=1):
+    in_order = sorted([*assets, *locked], key=lambda a: (a.position, a.pk))
+    for n, asset in enumerate(in_order, start=1):
         label = language_map(asset, "caption") or {"none": [f"{n}"]}
         canvas_base = f"{base}/canvas/{asset.pk}"
         if asset is photo:
+            continue
+        if asset in locked:
+            # Seen by its reader only after sign-in: a canvas with the probe, nothing else.
+            if asset.kind == MediaKind.IMAGE:
+                _image_canvas(request, manifest, asset, canvas_base, label)
+            elif asset.kind == MediaKind.AUDIO:
+                _audio_canvas(request, manifest, asset, canvas_base, label, locked=True)
+            elif asset.kind == MediaKind.VIDEO:
+                _video_canvas(request, manifest, asset, canvas_base, label, locked=True)
             continue
         if asset.kind == MediaKind.IMAGE:
             if _image_canvas(request, manifest, asset, canvas_base, label) and not thumbnail:
@@ -400,7 +419,7 @@ def build_manifest(request, page) -> Manifest:
             if canvas is not None and not thumbnail:
                 thumbnail = _thumbnail(request, asset)
     if photo is not None:
-        label = language_map(photo, "caption") or {"none": [str(assets.index(photo) + 1)]}
+        label = language_map(photo, "caption") or {"none": [str(in_order.index(photo) + 1)]}
         # With no sound to accompany (none could be drawn), the photo is a canvas after all.
         shown = (sound is not None and _accompany(request, sound, photo, label)) or (
             _image_canvas(request, manifest, photo, f"{base}/canvas/{photo.pk}", label)
@@ -426,6 +445,18 @@ def build_manifest(request, page) -> Manifest:
     return manifest
 
 
+def _locked_assets(user, page, visible: list) -> list:
+    """The item's ready assets ``user`` may not see yet but sign-in could open (the access
+    policy's probe says 401 or 403): announced, with the Auth 2.0 probe, never delivered."""
+    others = (
+        page.assets.filter(status=AssetStatus.READY)
+        .exclude(pk__in=[a.pk for a in visible])
+        .select_related("original", "item")
+        .prefetch_related("derivatives")
+    )
+    return [a for a in others if policy.probe_status(user, a) in (401, 403)]
+
+
 def build_collection(request, collection_page) -> Collection:
     """A IIIF Collection of the items of ``collection_page`` the requester may see."""
     coll = Collection(
@@ -446,6 +477,16 @@ def build_collection(request, collection_page) -> Collection:
                 format="text/html",
             )
         ]
+    # Aggregators harvest changes from the Change Discovery stream (IIIF Discovery 1.0).
+    coll.seeAlso = [
+        {
+            "id": _absolute(request, reverse("iiif-discovery")),
+            "type": "Dataset",
+            "format": "application/ld+json",
+            "profile": "http://iiif.io/api/discovery/1/context.json",
+            "label": label_map(_("Changes to the archive's manifests (IIIF Change Discovery)")),
+        }
+    ]
     items = collection_page.visible_items(request.user).specific().order_by("path")
     coll.items = [
         ManifestRef(
@@ -475,7 +516,11 @@ def to_json(doc: Manifest | Collection) -> str:
     iiif-prezi3 types a resource's ``language`` as one string, but Presentation 3 (§3.3)
     requires a list of BCP 47 tags, and strict clients warn on a string; so the models are
     given a string and the output turns every ``language`` into a list."""
-    return json.dumps(_languages_as_lists(json.loads(doc.jsonld())), ensure_ascii=False)
+    data = _languages_as_lists(json.loads(doc.jsonld()))
+    if '"AuthProbeService2"' in json.dumps(data):
+        # Auth's terms first, Presentation's last (Presentation 3 §4.6).
+        data["@context"] = [AUTH_CONTEXT, PRESENTATION_CONTEXT]
+    return json.dumps(data, ensure_ascii=False)
 
 
 def webvtt(page, code: str) -> str:

@@ -9,6 +9,7 @@ from wagtail.signals import page_published, page_unpublished
 from archive.assets.models import Derivative, MediaAsset
 from archive.items.models import ItemPage
 
+from . import tile_files
 from .image_views import descriptor_key
 from .sources import forget_zip
 
@@ -16,6 +17,7 @@ from .sources import forget_zip
 def _forget_asset(asset_id: int | None) -> None:
     if asset_id:
         cache.delete(descriptor_key(asset_id))
+        tile_files.forget(asset_id)
 
 
 def _asset_changed(sender, instance, **kwargs) -> None:

@@ -29,7 +29,7 @@ def json_ld(item, request, assets, credits, image_url: str = "") -> str:
     data: dict = {
         "@context": "https://schema.org",
         "@type": schema_type,
-        "@id": item.full_url,
+        "@id": request.build_absolute_uri(item.url),  # the address the site is reached at
         "url": request.build_absolute_uri(),
         "name": localized(item, "title"),
         "alternateName": [t for t in (item.title, item.title_en, item.title_hmn) if t],

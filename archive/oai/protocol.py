@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from archive.items.models import ItemPage
+from archive.items.models import CREATOR_ROLES, ItemPage
 
 from . import records
 from .models import Tombstone
@@ -35,13 +36,29 @@ DC = "http://purl.org/dc/elements/1.1/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 OAI_XSD = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 OAI_DC_XSD = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
+#: The richer format: qualified Dublin Core (DCMI terms) with the Europeana Data Model's
+#: links (where the item is shown, its picture, its rights), the IIIF manifest and the
+#: Traditional Knowledge labels, in a container whose schema is served with the site.
+MHA_QDC = "https://miao-heritage.archive/ns/mha-qdc/1.0/"
+MHA_QDC_XSD = "oai/mha_qdc.xsd"  # a static file
+DCTERMS = "http://purl.org/dc/terms/"
+EDM = "http://www.europeana.eu/schemas/edm/"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-for _prefix, _uri in (("", OAI), ("oai_dc", OAI_DC), ("dc", DC), ("xsi", XSI)):
+for _prefix, _uri in (
+    ("", OAI),
+    ("oai_dc", OAI_DC),
+    ("dc", DC),
+    ("xsi", XSI),
+    ("mha", MHA_QDC),
+    ("dcterms", DCTERMS),
+    ("edm", EDM),
+):
     ET.register_namespace(_prefix, _uri)
 
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
-#: Metadata formats: prefix → (schema, namespace).
-FORMATS = {"oai_dc": (OAI_DC_XSD, OAI_DC)}
+#: Metadata formats: prefix → (schema, namespace); a schema without a scheme is a static file.
+FORMATS = {"oai_dc": (OAI_DC_XSD, OAI_DC), "mha_qdc": (MHA_QDC_XSD, MHA_QDC)}
 #: The arguments each verb accepts: required, optional; ``resumptionToken`` is exclusive.
 VERBS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "Identify": (frozenset(), frozenset()),
@@ -251,7 +268,7 @@ def list_metadata_formats(req: Request, root: ET.Element) -> None:
     for prefix, (schema, namespace) in FORMATS.items():
         fmt = _el(body, f"{{{OAI}}}metadataFormat")
         _el(fmt, f"{{{OAI}}}metadataPrefix", prefix)
-        _el(fmt, f"{{{OAI}}}schema", schema)
+        _el(fmt, f"{{{OAI}}}schema", _schema_url(req, schema))
         _el(fmt, f"{{{OAI}}}metadataNamespace", namespace)
 
 
@@ -260,19 +277,25 @@ def list_sets(req: Request, root: ET.Element) -> None:
         # Every set fits in one response: no token was ever issued for this list.
         raise OAIError("badResumptionToken", _("This resumption token is not valid."))
     body = _el(root, f"{{{OAI}}}ListSets")
-    for page in records.collections():
+    sets = [(page.slug, page.title_en or page.title) for page in records.collections()]
+    for spec, name in sets + records.facet_sets():
         entry = _el(body, f"{{{OAI}}}set")
-        _el(entry, f"{{{OAI}}}setSpec", page.slug)
-        _el(entry, f"{{{OAI}}}setName", page.title_en or page.title)
+        _el(entry, f"{{{OAI}}}setSpec", spec)
+        _el(entry, f"{{{OAI}}}setName", name)
 
 
-def _header(parent: ET.Element, identifier: str, ts, set_spec: str, deleted: bool) -> None:
+def _schema_url(req: Request, schema: str) -> str:
+    return schema if "://" in schema else req.absolute(static(schema))
+
+
+def _header(parent: ET.Element, identifier: str, ts, set_specs: list[str], deleted: bool) -> None:
     attrs = {"status": "deleted"} if deleted else {}
     head = _el(parent, f"{{{OAI}}}header", **attrs)
     _el(head, f"{{{OAI}}}identifier", oai_identifier(identifier))
     _el(head, f"{{{OAI}}}datestamp", utc(ts))
-    if set_spec:
-        _el(head, f"{{{OAI}}}setSpec", set_spec)
+    for spec in set_specs:
+        if spec:
+            _el(head, f"{{{OAI}}}setSpec", spec)
 
 
 def _item_datestamp(item: ItemPage) -> datetime.datetime:
@@ -298,6 +321,76 @@ def _dublin_core(req: Request, parent: ET.Element, item: ItemPage) -> None:
                 _el(dc, f"{{{DC}}}{name}", str(value))
 
 
+def _lang_el(parent: ET.Element, tag: str, values: dict[str, str]) -> None:
+    for lang, value in values.items():
+        if value and value.strip():
+            _el(parent, tag, value, **{XML_LANG: lang})
+
+
+def _term_el(parent: ET.Element, tag: str, term) -> None:
+    _lang_el(parent, tag, {"zh": term.label_zh, "en": term.label_en, "hmn": term.label_hmn})
+
+
+def _qualified(req: Request, parent: ET.Element, item: ItemPage, ts: datetime.datetime) -> None:
+    """The ``mha_qdc`` record: DCMI terms per language, EDM links, IIIF, TK labels."""
+    meta = _el(parent, f"{{{OAI}}}metadata")
+    schema = f"{MHA_QDC} {_schema_url(req, MHA_QDC_XSD)}"
+    rec = _el(meta, f"{{{MHA_QDC}}}qdc", **{f"{{{XSI}}}schemaLocation": schema})
+    t = f"{{{DCTERMS}}}"
+    page_url = req.absolute(item.url or "")
+    _el(rec, f"{t}identifier", item.identifier)
+    _el(rec, f"{t}identifier", page_url)
+    _lang_el(rec, f"{t}title", {"zh": item.title, "en": item.title_en, "hmn": item.title_hmn})
+    _lang_el(
+        rec,
+        f"{t}description",
+        {"zh": item.description_zh, "en": item.description_en, "hmn": item.description_hmn},
+    )
+    for ip in item.credited():
+        name = str(ip.person)
+        if ip.role in CREATOR_ROLES:
+            _el(rec, f"{t}creator", name)
+        else:
+            _el(rec, f"{t}contributor", f"{name} ({ip.get_role_display()})")
+    for term in item.subjects():
+        _term_el(rec, f"{t}subject", term)
+    for tag in item.tags.all():
+        _el(rec, f"{t}subject", tag.name)
+    if item.place:
+        _term_el(rec, f"{t}spatial", item.place)
+    _lang_el(rec, f"{t}temporal", {"zh": item.date_text_zh, "en": item.date_text_en})
+    years = "/".join(str(y) for y in (item.year_from, item.year_to) if y)
+    if years:
+        _el(rec, f"{t}created", years)
+    _el(rec, f"{t}type", item.dc_type)
+    for fmt in item.dublin_core()["format"]:
+        _el(rec, f"{t}format", fmt)
+    parent_page = item.get_parent()
+    if parent_page:
+        _el(rec, f"{t}isPartOf", req.absolute(parent_page.url or ""))
+    for lang in item.dc_languages():
+        _el(rec, f"{t}language", lang)
+    _el(rec, f"{t}license", item.licence_uri)
+    if item.rights_holder:
+        _el(rec, f"{t}rightsHolder", item.rights_holder)
+    _el(rec, f"{t}accessRights", item.access_level)
+    _lang_el(
+        rec,
+        f"{t}bibliographicCitation",
+        {"zh": item.attribution_zh, "en": item.attribution_en},
+    )
+    _el(rec, f"{t}modified", utc(ts))
+    _el(rec, f"{{{EDM}}}isShownAt", page_url)
+    thumb = records.public_thumbnail(item)
+    if thumb is not None:
+        _el(rec, f"{{{EDM}}}object", req.absolute(thumb))
+    _el(rec, f"{{{EDM}}}rights", item.licence_uri)
+    _el(rec, f"{{{MHA_QDC}}}iiifManifest", req.absolute(reverse("iiif-manifest", args=[item.pk])))
+    labels = dict(item._meta.get_field("tk_labels").item_choices)
+    for code in item.tk_labels or []:
+        _el(rec, f"{{{MHA_QDC}}}tkLabel", str(labels.get(code, code)), code=code)
+
+
 def _record(
     req: Request,
     parent: ET.Element,
@@ -305,24 +398,30 @@ def _record(
     tomb: Tombstone | None,
     ts: datetime.datetime,
     deleted: bool,
-    with_metadata: bool,
+    prefix: str | None,
+    sets: list[str] | None = None,
 ) -> None:
-    """One header (ListIdentifiers) or record (ListRecords, GetRecord)."""
-    target = _el(parent, f"{{{OAI}}}record") if with_metadata else parent
+    """One header (ListIdentifiers: no ``prefix``) or record (ListRecords, GetRecord)."""
+    target = _el(parent, f"{{{OAI}}}record") if prefix else parent
     if item is None:
-        _header(target, tomb.identifier, tomb.datestamp, tomb.set_spec, True)
+        _header(target, tomb.identifier, tomb.datestamp, [tomb.set_spec], True)
         return
-    _header(target, item.identifier, ts, item.get_parent().slug, deleted)
-    if with_metadata and not deleted:
+    if sets is None:
+        sets = records.item_sets([item])[item.pk]
+    _header(target, item.identifier, ts, sets, deleted)
+    if prefix == "oai_dc" and not deleted:
         _dublin_core(req, target, item)
+    elif prefix == "mha_qdc" and not deleted:
+        _qualified(req, target, item, ts)
 
 
 def get_record(req: Request, root: ET.Element) -> None:
-    _require_format(req.args["metadataPrefix"])
+    prefix = req.args["metadataPrefix"]
+    _require_format(prefix)
     item, tomb, deleted = _lookup(req.args["identifier"])
     body = _el(root, f"{{{OAI}}}GetRecord")
     ts = tomb.datestamp if tomb else item.expire_at if deleted else _item_datestamp(item)
-    _record(req, body, item, tomb, ts, deleted, with_metadata=True)
+    _record(req, body, item, tomb, ts, deleted, prefix)
 
 
 def _token_state(req: Request) -> dict:
@@ -353,7 +452,7 @@ def list_headers(req: Request, root: ET.Element) -> None:
         _require_format(args["metadataPrefix"])
     since, before = _window(args)
     set_spec = args.get("set")
-    if set_spec is not None and set_spec not in {c.slug for c in records.collections()}:
+    if set_spec is not None and not records.set_exists(set_spec):
         raise OAIError(
             "noRecordsMatch", _("This repository has no set %(set)s.") % {"set": set_spec[:80]}
         )
@@ -374,7 +473,8 @@ def list_headers(req: Request, root: ET.Element) -> None:
         t.item_id: t
         for t in Tombstone.objects.filter(item_id__in=[r.key for r in batch if r.deleted])
     }
-    with_metadata = req.verb == "ListRecords"
+    prefix = args["metadataPrefix"] if req.verb == "ListRecords" else None
+    sets = records.item_sets(list(items.values()))
     body = _el(root, f"{{{OAI}}}{req.verb}")
     for row in batch:
         item = items.get(row.key)
@@ -383,7 +483,8 @@ def list_headers(req: Request, root: ET.Element) -> None:
             item = None
         if item is None and tomb is None:
             continue  # removed between the two queries; the next harvest will see it
-        _record(req, body, item, tomb, row.datestamp, row.deleted, with_metadata)
+        specs = sets.get(item.pk) if item is not None else None
+        _record(req, body, item, tomb, row.datestamp, row.deleted, prefix, specs)
     if more or cursor:
         _resumption(body, args, batch[-1] if more else None, cursor, len(batch), req.verb, set_spec)
 

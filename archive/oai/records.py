@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import BooleanField, DateTimeField, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from archive.access import policy
 from archive.items import registry
@@ -33,10 +35,118 @@ class Row:
     deleted: bool
 
 
+@dataclass(frozen=True)
+class Facet:
+    """A vocabulary aggregators select by: a parent set (``motif``) with one set per term
+    (``motif:butterfly``). Made from the registry's collection filters, plus the village."""
+
+    param: str
+    label: object
+    #: ``app_label.Model`` of the vocabulary.
+    vocabulary: str
+    #: ORM lookup from ``ItemPage`` to the term.
+    lookup: str
+    #: Which terms of the vocabulary are sets (a village, not a county).
+    terms_where: tuple[tuple[str, str], ...] = ()
+
+    def q(self, slug: str | None = None) -> Q:
+        """Items in this facet's set (any term) or in one term's set."""
+        where = {f"{self.lookup}__{k}": v for k, v in self.terms_where}
+        if slug is None:
+            return Q(**{f"{self.lookup}__isnull": False}, **where)
+        return Q(**{f"{self.lookup}__slug": slug}, **where)
+
+    @property
+    def model(self):
+        return apps.get_model(self.vocabulary)
+
+
+def _facets() -> dict[str, Facet]:
+    found = {
+        f.param: Facet(f.param, f.label, f"vocabularies.{f.vocabulary}", c.lookup(f))
+        for c in registry.COLLECTIONS
+        for f in c.filters
+    }
+    found["village"] = Facet(
+        "village", _("Village"), "vocabularies.Place", "place", (("kind", "village"),)
+    )
+    return found
+
+
+FACETS = _facets()
+
+
 def collections() -> list[CollectionPage]:
     """The sets: the founding collections that exist on this site, in registry order."""
     pages = {p.slug: p for p in CollectionPage.objects.live().filter(slug__in=registry.SLUGS)}
     return [pages[slug] for slug in registry.SLUGS if slug in pages]
+
+
+def facet_sets() -> list[tuple[str, str]]:
+    """``(setSpec, setName)`` of every facet set with a public member, parents first."""
+    out = []
+    members = public_items().values("pk")
+    for facet in FACETS.values():
+        terms = (
+            facet.model.objects.filter(
+                slug__in=ItemPage.objects.filter(pk__in=members).values(f"{facet.lookup}__slug")
+            )
+            .filter(**dict(facet.terms_where))
+            .order_by("slug")
+        )
+        terms = list(terms)
+        if terms:
+            out.append((facet.param, str(facet.label)))
+            out.extend(
+                (f"{facet.param}:{t.slug}", " / ".join(x for x in (t.label_zh, t.label_en) if x))
+                for t in terms
+            )
+    return out
+
+
+def set_filter(set_spec: str) -> Q | None:
+    """Items in a facet set, or ``None`` when ``set_spec`` names no facet set."""
+    param, _sep, slug = set_spec.partition(":")
+    facet = FACETS.get(param)
+    if facet is None or (_sep and not slug) or ":" in slug:
+        return None
+    return facet.q(slug or None)
+
+
+def set_exists(set_spec: str) -> bool:
+    """A collection, a facet, or a term of a facet's vocabulary: a set a harvester may keep
+    asking for after its last public member left (its deletions must reach them)."""
+    if set_spec in {c.slug for c in collections()}:
+        return True
+    if set_filter(set_spec) is None:
+        return False
+    param, _sep, slug = set_spec.partition(":")
+    facet = FACETS[param]
+    return not slug or facet.model.objects.filter(slug=slug, **dict(facet.terms_where)).exists()
+
+
+def item_sets(items: list[ItemPage]) -> dict[int, list[str]]:
+    """The setSpecs each record's header lists: its collection and each facet term it has
+    (one query per facet for a whole page of records)."""
+    specs = {item.pk: [item.get_parent().slug] for item in items}
+    for facet in FACETS.values():
+        rows = (
+            ItemPage.objects.filter(facet.q(), pk__in=list(specs))
+            .values_list("pk", f"{facet.lookup}__slug")
+            .order_by("pk", f"{facet.lookup}__slug")
+        )
+        for pk, slug in rows:
+            specs[pk].append(f"{facet.param}:{slug}")
+    return specs
+
+
+def public_thumbnail(item: ItemPage) -> str | None:
+    """The path of the first picture of ``item`` everyone may see, as a thumbnail."""
+    assets = policy.visible_assets(item.assets.all(), None).prefetch_related("derivatives")
+    for asset in assets.order_by("position", "pk"):
+        if asset.derivative("thumb") is not None:
+            return asset.url("thumb")
+    return None
 
 
 def _datestamp() -> Coalesce:
@@ -76,7 +186,14 @@ def rows(
     dead = dead.annotate(gone=Value(True, BooleanField()))
     live = live.annotate(key=F("pk"))
     expired = expired.annotate(key=F("pk"))
-    if set_spec is not None:
+    facet = set_filter(set_spec) if set_spec is not None else None
+    if facet is not None:
+        # Through a subquery: an item with two terms of a facet is still one row.
+        members = ItemPage.objects.filter(facet).values("pk")
+        live = live.filter(pk__in=members)
+        expired = expired.filter(pk__in=members)
+        dead = dead.filter(item_id__in=members)
+    elif set_spec is not None:
         parent = CollectionPage.objects.filter(slug=set_spec, depth=3).first()
         if parent is None:
             return Tombstone.objects.none().values_list("item_id", "datestamp", "item_id")

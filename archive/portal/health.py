@@ -10,9 +10,10 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -35,10 +36,8 @@ def _database() -> dict:
 
 def _search() -> dict:
     engine = engines.get_engine()
-    # The database engine answers whenever the database does; a real engine is pinged.
-    if not engine.ping():
-        raise ConnectionError(f"{engine.name} did not answer ping")
-    return {"engine": engine.name, "pending": indexing.pending()}
+    # The database engine answers whenever the database does; a cluster says its colour.
+    return {"engine": engine.name, **engine.health(), "pending": indexing.pending()}
 
 
 def _storage() -> dict:
@@ -66,6 +65,8 @@ class QueueState:
     workers: int = 0
     waiting: int | None = None
     overdue: int = 0
+    #: Seconds the oldest waiting task has waited (None: none waiting, or unknown).
+    oldest_seconds: float | None = None
 
     @property
     def problem(self) -> str:
@@ -83,7 +84,7 @@ def queue_state() -> QueueState:
     name = type(backend).__name__
     if backend.__class__.__module__.startswith("django_tasks.backends.immediate"):
         return QueueState(name, watched=False)
-    waiting = overdue = None
+    waiting = overdue = oldest = None
     if backend.__class__.__module__.startswith("django_tasks_db"):
         from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -94,7 +95,35 @@ def queue_state() -> QueueState:
         overdue = ready.filter(
             Q(run_after__lt=cutoff) | Q(run_after=get_date_max(), enqueued_at__lt=cutoff)
         ).count()
-    return QueueState(name, True, len(heartbeat.alive()), waiting, overdue or 0)
+        first = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+        if first is not None:
+            oldest = (timezone.now() - first).total_seconds()
+    elif backend.__class__.__module__.startswith("django_tasks_rq"):
+        waiting, overdue, oldest = _rq_queues(backend)
+    return QueueState(name, True, len(heartbeat.alive()), waiting, overdue or 0, oldest)
+
+
+def _rq_queues(backend) -> tuple[int, int, float | None]:
+    """Depth of the RQ queues, how many jobs waited too long, the oldest job's wait."""
+    import django_rq
+
+    waiting = overdue = 0
+    oldest: float | None = None
+    now = timezone.now()
+    for queue_name in backend.queues:
+        queue = django_rq.get_queue(queue_name)
+        waiting += queue.count
+        for job_id in queue.get_job_ids(0, 49):  # the head of the queue is its oldest
+            job = queue.fetch_job(job_id)
+            if job is None or job.enqueued_at is None:
+                continue
+            enqueued = job.enqueued_at
+            if timezone.is_naive(enqueued):
+                enqueued = timezone.make_aware(enqueued, UTC)
+            age = (now - enqueued).total_seconds()
+            oldest = age if oldest is None else max(oldest, age)
+            overdue += age > OVERDUE_AFTER.total_seconds()
+    return waiting, overdue, oldest
 
 
 def _tasks() -> dict:
@@ -106,10 +135,30 @@ def _tasks() -> dict:
         info["workers"] = state.workers
     if state.waiting is not None:
         info["waiting"] = state.waiting
+    if state.oldest_seconds is not None:
+        info["oldest_waiting_seconds"] = round(state.oldest_seconds, 1)
     return info
 
 
-PROBES = {"database": _database, "search": _search, "storage": _storage, "tasks": _tasks}
+def _cache() -> dict:
+    """The shared cache (Redis in a stack): a withdrawal clears pages through it."""
+    key = f"healthz:{uuid.uuid4().hex}"
+    caches["default"].set(key, "ok", 10)
+    try:
+        if caches["default"].get(key) != "ok":
+            raise ConnectionError("the cache did not keep a value")
+    finally:
+        caches["default"].delete(key)
+    return {"backend": type(caches["default"]).__name__}
+
+
+PROBES = {
+    "database": _database,
+    "search": _search,
+    "storage": _storage,
+    "tasks": _tasks,
+    "cache": _cache,
+}
 
 
 @never_cache

@@ -7,10 +7,12 @@ terms that some item the visitor may see carries are offered, most used first.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import defaultdict
 
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from archive.access import policy
@@ -25,6 +27,11 @@ from archive.items.models import (
     RecordingPage,
 )
 from archive.vocabularies import models as vocab
+from search.engines import SearchQuery
+from search.labels import facet_label
+from search.views import run
+
+log = logging.getLogger(__name__)
 
 #: Width and height of the map's drawing, in SVG user units.
 MAP_W, MAP_H, MAP_PAD = 320, 240, 18
@@ -54,7 +61,36 @@ def home_context(home, user) -> dict:
         "featured": attach_thumbs(featured, user),
         "ways_in": ways_in(home, user, by_slug),
         "map": village_map(home, user, by_slug),
+        "colours": embroidery_colours(user),
     }
+
+
+def embroidery_colours(user) -> list[dict]:
+    """Browse embroidery by colour: the ``colour`` facet (``archive.assets.colours``) of the
+    patterns ``user`` may see, most common first, each a link to those patterns in search.
+    Counted by the search engine, which filters by the visitor's audience before it counts."""
+    slug = registry.EMBROIDERY.slug
+    query = SearchQuery(
+        filters={"collection": [slug]},
+        access=policy.audience(user),
+        highlight=False,
+        per_page=1,
+    )
+    try:
+        facets = run(query).facets.get("colour", [])
+    except Exception:  # noqa: BLE001 (the home page never fails for a way in)
+        log.warning("colour facet unavailable for the home page", exc_info=True)
+        return []
+    search = reverse("search")
+    return [
+        {
+            "value": value,
+            "label": facet_label("colour", value),
+            "count": n,
+            "url": f"{search}?collection={slug}&colour={value}",
+        }
+        for value, n in facets
+    ]
 
 
 def ways_in(home, user, collections: dict) -> list[dict]:

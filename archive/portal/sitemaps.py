@@ -11,6 +11,7 @@ from django.contrib.sitemaps import Sitemap
 
 from archive.access import policy
 from archive.items.models import CollectionPage, ItemPage
+from archive.marketplace.models import ArtisanProfile, Cooperative, Product
 
 from .models import HomePage
 
@@ -46,4 +47,37 @@ class ItemSitemap(_PageSitemap):
         )
 
 
-SITEMAPS = {"sections": SectionSitemap, "items": ItemSitemap}
+class _MarketSitemap(Sitemap):
+    """Marketplace pages: only what ``shown()`` (the marketplace consent rule) admits."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+    priority = 0.4
+
+    def lastmod(self, obj):
+        return obj.updated_at
+
+
+class ProductSitemap(_MarketSitemap):
+    def items(self):
+        return Product.objects.shown().order_by("pk")
+
+
+class ArtisanSitemap(_MarketSitemap):
+    def items(self):
+        return ArtisanProfile.objects.shown().order_by("pk")
+
+
+class CooperativeSitemap(_MarketSitemap):
+    def items(self):
+        return Cooperative.objects.shown().order_by("pk")
+
+
+SITEMAPS = {
+    "sections": SectionSitemap,
+    "items": ItemSitemap,
+    "products": ProductSitemap,
+    "artisans": ArtisanSitemap,
+    "cooperatives": CooperativeSitemap,
+}

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -27,12 +28,16 @@ INSTALLED_APPS = [
     "archive.items",
     "archive.iiif",
     "archive.assets",
+    "archive.uploads",
     "archive.workers",
+    "archive.marketplace",
     "search",
     "archive.oai",
     "archive.api",
+    "archive.bags",
     "archive.portal",
     "archive.lessons",
+    "archive.ops",
     "ninja",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -48,6 +53,7 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -61,9 +67,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that it sees (and trims) the Vary the session and locale middleware add.
+    # The request's id (nginx's X-Request-ID) in every log line; its latency in /metrics.
+    "archive.ops.requestid.RequestIdMiddleware",
+    "archive.ops.metrics.MetricsMiddleware",
+    # Then: compresses text last, after ExactVaryMiddleware set Vary (it adds to it).
+    "archive.core.http.TextGZipMiddleware",
+    # Next, so that it sees (and trims) the Vary the session and locale middleware add.
     "archive.core.http.ExactVaryMiddleware",
+    # An ETag on every page and a 304 when it has not changed (a repeat visit's few bytes).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "archive.ops.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -95,10 +110,38 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "archive.core.context_processors.site",
+                "csp.context_processors.nonce",
             ],
         },
     },
 ]
+
+# --- security headers for the public site ---
+#: Scripts, styles, images and media from this origin only (files and IIIF leave through
+#: nginx on the same origin); an inline script must carry the request's nonce
+#: (``{{ request.csp_nonce }}``; the site has none today). Wagtail's admin is left out: its
+#: own pages use inline scripts the public site never does.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+#: Powerful browser features the archive never uses, refused for it and anything it embeds.
+MHA_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "interest-cohort=(), browsing-topics=()"
+)
 
 # --- database: SQLite by default, any dj-database-url URL (PostgreSQL in production) ---
 DATABASES = {
@@ -139,6 +182,10 @@ AXES_CLIENT_IP_CALLABLE = "archive.core.login_throttling.client_ip"
 #: to X-Forwarded-For. 0 (the default) ignores that header, which a visitor can forge; set it
 #: only when the site cannot be reached except through those proxies.
 MHA_TRUSTED_PROXY_COUNT = int(os.environ.get("MHA_TRUSTED_PROXY_COUNT", "0"))
+#: IIIF Authorization Flow 2.0: the viewer origins (``https://viewer.example``) the token
+#: service gives a token to, space-separated; empty gives one to any well-formed origin (the
+#: token is then good only from that origin, and each probe asks the access policy again).
+MHA_IIIF_AUTH_ORIGINS = os.environ.get("MHA_IIIF_AUTH_ORIGINS", "").split()
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -210,6 +257,21 @@ if os.environ.get("MHA_S3_BUCKET"):
         },
     }
 
+#: Behind nginx (deploy/nginx/mha.conf): a file door answers, after the access check, with
+#: ``X-Accel-Redirect`` to an internal location, and nginx sends the bytes (Range, sendfile).
+#: Off in development and tests, where no nginx stands in front.
+MHA_ACCEL_REDIRECT = os.environ.get("MHA_ACCEL_REDIRECT", "0") == "1"
+#: Internal nginx locations: local files under MEDIA_ROOT, and objects of the S3 bucket
+#: (nginx proxies a short-lived signed request to the S3 endpoint).
+MHA_ACCEL_MEDIA_PREFIX = "/_protected/media/"
+MHA_ACCEL_S3_PREFIX = "/_protected/s3/"
+MHA_ACCEL_TILES_PREFIX = "/_protected/tiles/"
+#: Pre-cut IIIF tiles unpacked for nginx (archive/iiif/tile_files.py): ``public/`` is served
+#: by nginx directly, ``private/`` only after Django's check. Local to the nginx machine.
+MHA_TILE_ROOT = Path(os.environ.get("MHA_TILE_ROOT", VAR_DIR / "tiles"))
+#: Seconds a signed S3 request handed to nginx stays valid.
+MHA_ACCEL_S3_SECONDS = 60
+
 #: Uploads above this size are streamed to disk, never held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
@@ -223,6 +285,12 @@ MHA_MAX_DURATION_SECONDS = int(os.environ.get("MHA_MAX_DURATION_SECONDS", str(3 
 # storage, a village link); a pack asks to be refreshed this many days after it was built.
 MHA_LESSON_PACK_MAX_BYTES = int(os.environ.get("MHA_LESSON_PACK_MAX_BYTES", str(300 * 2**20)))
 MHA_LESSON_PACK_DAYS = int(os.environ.get("MHA_LESSON_PACK_DAYS", "180"))
+#: Resumable (tus) uploads: the largest file accepted, where its bytes wait until complete
+#: (a local folder every web process shares; never the public storage), and how long an
+#: unfinished upload is kept after its last byte arrived.
+MHA_MAX_UPLOAD_BYTES = int(os.environ.get("MHA_MAX_UPLOAD_BYTES", str(4 * 1024**3)))
+MHA_UPLOAD_STAGING_DIR = Path(os.environ.get("MHA_UPLOAD_STAGING_DIR", VAR_DIR / "uploads"))
+MHA_UPLOAD_EXPIRY_HOURS = int(os.environ.get("MHA_UPLOAD_EXPIRY_HOURS", "72"))
 
 # --- background tasks: database-backed worker by default, RQ on Redis when chosen ---
 #: ``database`` (run ``manage.py db_worker --queue-name default,media``) or ``rq`` (run
@@ -285,6 +353,8 @@ MHA_SEARCH_ENGINE = os.environ.get(
 )
 #: Index names are ``<prefix>-items-v<timestamp>`` behind the alias ``<prefix>-items``.
 MHA_SEARCH_INDEX_PREFIX = os.environ.get("MHA_SEARCH_INDEX_PREFIX", "mha")
+#: Copies of each shard on other nodes: 0 on one node, 1 on a cluster (a node may die).
+MHA_SEARCH_REPLICAS = int(os.environ.get("MHA_SEARCH_REPLICAS", "0"))
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": True},
 }
@@ -318,13 +388,46 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 TAGGIT_CASE_INSENSITIVE = True
 
+#: ``json`` (the stack, production): one JSON object per line, with the request id, for a log
+#: shipper; ``text`` (default): readable lines for a developer's terminal.
+MHA_LOG_FORMAT = os.environ.get("MHA_LOG_FORMAT", "text")
+#: A bearer token that opens ``/metrics`` to a scraper on another machine; without it only a
+#: direct local connection (not through nginx) is answered.
+MHA_METRICS_TOKEN = os.environ.get("MHA_METRICS_TOKEN", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "archive.ops.requestid.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if MHA_LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("MHA_LOG_LEVEL", "INFO")},
     # Wagtail logs every page action at INFO; the audit log in the admin keeps them anyway.
     # libvips reports every temporary file it opens at INFO through pyvips.
     "loggers": {"wagtail": {"level": "WARNING"}, "pyvips": {"level": "WARNING"}},
 }
 MHA_VERSION = "0.1.0"
+
+# --- the artisan marketplace: enquiries ---
+#: Days an enquiry is kept before ``manage.py purge_enquiries`` (run on the worker's beat)
+#: deletes it: long enough to answer and follow a commission, no longer.
+MHA_ENQUIRY_RETENTION_DAYS = int(os.environ.get("MHA_ENQUIRY_RETENTION_DAYS", "180"))
+#: Enquiries one address may send (django-ratelimit rate).
+MHA_ENQUIRY_RATE = os.environ.get("MHA_ENQUIRY_RATE", "5/h")
+#: A form sent sooner than this after it was shown is a script's, not a person's.
+MHA_ENQUIRY_MIN_SECONDS = float(os.environ.get("MHA_ENQUIRY_MIN_SECONDS", "3"))
+#: Where an enquiry goes when its artisan and cooperative name no address.
+MHA_ENQUIRY_FALLBACK_EMAIL = os.environ.get("MHA_ENQUIRY_FALLBACK_EMAIL", "curators@localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("MHA_FROM_EMAIL", "archive@localhost.localdomain")

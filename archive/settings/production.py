@@ -22,14 +22,18 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):  # noqa: F405
     )
 CSRF_TRUSTED_ORIGINS = [f"https://{h.lstrip('.')}" for h in ALLOWED_HOSTS]
 
-# Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto.
+# Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto. MHA_HTTPS=0 only for
+# a stack on 127.0.0.1 over plain HTTP (deploy/stack.env): no redirect, HSTS or secure cookies.
+HTTPS = os.environ.get("MHA_HTTPS", "1") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = os.environ.get("MHA_SSL_REDIRECT", "1") == "1"
-SECURE_HSTS_SECONDS = int(os.environ.get("MHA_HSTS_SECONDS", "31536000"))
+SECURE_SSL_REDIRECT = HTTPS and os.environ.get("MHA_SSL_REDIRECT", "1") == "1"
+SECURE_HSTS_SECONDS = int(os.environ.get("MHA_HSTS_SECONDS", "31536000")) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = os.environ.get("MHA_HSTS_PRELOAD", "0") == "1"
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+if not HTTPS:
+    CSRF_TRUSTED_ORIGINS += [f"http://{h.lstrip('.')}" for h in ALLOWED_HOSTS]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"

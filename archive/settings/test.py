@@ -40,3 +40,4 @@ STATIC_ROOT = Path(tempfile.mkdtemp(prefix="mha-test-static-"))
 # Login throttling (django-axes) stays on: tests/test_login_throttling.py proves it. Its
 # counters live in the database, which each test starts afresh, and the suite signs in with
 # client.force_login, which no failure counter sees.
+MHA_TILE_ROOT = Path(tempfile.mkdtemp(prefix="mha-test-tiles-"))

@@ -78,6 +78,9 @@ class SearchResult:
     per_page: int
     engine: str
     degraded: bool = False
+    #: When nothing matched what was typed and a likely typo was corrected: the corrected
+    #: query these results are for ("did you mean"), else empty.
+    corrected: str = ""
 
     @property
     def pages(self) -> int:
@@ -88,6 +91,12 @@ class Engine:
     """Index and search item documents. Subclasses name themselves in ``name``."""
 
     name = "base"
+
+    def health(self) -> dict:
+        """What ``/healthz`` reports of the engine; raises when it cannot serve queries."""
+        if not self.ping():
+            raise ConnectionError(f"{self.name} did not answer ping")
+        return {}
 
     def ping(self) -> bool:
         raise NotImplementedError
@@ -109,6 +118,14 @@ class Engine:
         raise NotImplementedError
 
     def clear(self) -> None:
+        raise NotImplementedError
+
+    def more_like_this(
+        self, doc_id: int, products: bool, access: Access = PUBLIC, limit: int = 6
+    ) -> list[Hit]:
+        """Documents sharing ``doc_id``'s motifs or techniques, best first: products when
+        ``products`` (what artisans make of a pattern), else items (the patterns behind a
+        product). Only what ``access`` may see."""
         raise NotImplementedError
 
     def suggest(self, prefix: str, access: Access = PUBLIC, limit: int = 8) -> list[str]:

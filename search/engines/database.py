@@ -10,10 +10,13 @@ not see.
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
+import re
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Sum, Value, When
 from django.db.models.expressions import RawSQL
 
 from .. import documents, highlight, text
@@ -22,6 +25,14 @@ from .base import Access, Engine, Hit, SearchQuery, SearchResult, chunked
 
 FTS_TABLE = "archive_search_fts"
 DOC_TABLE = SearchDocument._meta.db_table
+
+
+#: Words shorter than this are not corrected (too many near neighbours); how close a word
+#: must be to count as the one meant (difflib's ratio: one slip in a six-letter word passes).
+TYPO_MIN_LENGTH = 4
+TYPO_CUTOFF = 0.75
+#: A CJK run or other non-ASCII token as ``encode_token`` writes it: not a word to offer.
+ENCODED = re.compile(r"x[0-9a-f]+q")
 
 
 def access_q(access: Access) -> Q:
@@ -181,6 +192,43 @@ class DatabaseEngine(Engine):
         return sql, list(params)
 
     def search(self, query: SearchQuery) -> SearchResult:
+        result = self._search(query)
+        if result.total == 0:
+            corrected = self.correct(query)
+            if corrected:
+                second = self._search(dataclasses.replace(query, raw=corrected))
+                if second.total:
+                    second.corrected = corrected
+                    return second
+        return result
+
+    def correct(self, query: SearchQuery) -> str:
+        """The query with each Latin word that matches nothing replaced by the closest word
+        the visitor could have found (``buterfly`` → ``butterfly``, ``hudei`` → ``hudie``),
+        or "" when there is nothing to correct. Typo tolerance for an engine without fuzzy
+        matching: asked only when nothing matched. The words come from the documents this
+        audience may see, read now, never cached, so a withdrawn or restricted item's words
+        are never offered."""
+        words = [t.text for t in query.terms if not t.cjk and len(t.text) >= TYPO_MIN_LENGTH]
+        if not words:
+            return ""
+        vocabulary: set[str] = set()
+        bodies = SearchDocument.objects.filter(access_q(query.access)).values_list(
+            "body", flat=True
+        )
+        for body in bodies.iterator(chunk_size=500):
+            vocabulary.update(w for w in body.split() if len(w) >= 3 and not ENCODED.fullmatch(w))
+        fixed, changed = [], False
+        for term in query.terms:
+            word = term.text
+            if word in words and word not in vocabulary:
+                close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=TYPO_CUTOFF)
+                if close:
+                    word, changed = close[0], True
+            fixed.append(word)
+        return " ".join(fixed) if changed else ""
+
+    def _search(self, query: SearchQuery) -> SearchResult:
         qs = SearchDocument.objects.filter(access_q(query.access))
         for name, values in query.filters.items():
             qs = qs.filter(
@@ -234,6 +282,44 @@ class DatabaseEngine(Engine):
             per_page=query.per_page,
             engine=self.name,
         )
+
+    def more_like_this(
+        self, doc_id: int, products: bool, access: Access, limit: int = 6
+    ) -> list[Hit]:
+        """Shared-vocabulary scoring: a shared motif counts two, a shared technique one
+        (broader terms are in the facet values, so a narrower motif shares its broader)."""
+        source = SearchDocument.objects.filter(item_id=doc_id).first()
+        if source is None:
+            return []
+        facets = source.data.get("facets") or {}
+        weights = {"motif": 2, "technique": 1}
+        shared = Q()
+        for name in weights:
+            if facets.get(name):
+                shared |= Q(facet=name, value__in=facets[name])
+        if not shared:
+            return []
+        candidates = SearchDocument.objects.filter(access_q(access)).exclude(item_id=doc_id)
+        candidates = (
+            candidates.filter(item_type="product")
+            if products
+            else candidates.exclude(item_type="product")
+        )
+        score = Sum(
+            Case(
+                *[When(facet=name, then=Value(w)) for name, w in weights.items()],
+                default=Value(0),
+            )
+        )
+        ranked = (
+            SearchFacetValue.objects.filter(shared, doc__in=candidates.values("item_id"))
+            .values("doc_id")
+            .annotate(score=score)
+            .order_by("-score", "doc_id")[:limit]
+        )
+        ids = [row["doc_id"] for row in ranked]
+        by_id = {d.item_id: d for d in SearchDocument.objects.filter(item_id__in=ids)}
+        return [Hit(id=i, doc=by_id[i].data) for i in ids if i in by_id]
 
     def _page_ids(self, qs, base, query: SearchQuery, match, offset: int) -> list[int]:
         limit = query.per_page

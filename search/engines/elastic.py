@@ -20,10 +20,13 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+
 from archive.access.models import AccessLevel
 from archive.core.i18n import content_languages
 
 from .. import documents, highlight, text
+from ..products import ON_REQUEST, PRICE_BANDS
 from .base import Access, Engine, EngineUnavailable, Hit, SearchQuery, SearchResult, chunked
 from .database import body_of
 
@@ -69,6 +72,10 @@ def mapping() -> dict:
             "tokens": std,
             "title_tokens": std,
             "facets": {"properties": dict.fromkeys(documents.FACETS, kw)},
+            # Marketplace products: the price in yuan (range aggregation) and the items
+            # a product draws on.
+            "price": {"type": "double"},
+            "draws_on": {"type": "long"},
             "cues": {
                 "type": "nested",
                 "properties": {
@@ -133,6 +140,41 @@ def _term_clause(field: str, term: text.Term, last: bool, loose: bool = True) ->
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
+def price_aggregations() -> dict:
+    """The price facet as the engine's own ``range`` aggregation on ``price`` (yuan), and
+    the products whose price is on request (no ``price``)."""
+    ranges = []
+    for key, low, high in PRICE_BANDS:
+        r: dict = {"key": key, "from": float(low)}
+        if high is not None:
+            r["to"] = float(high)
+        ranges.append(r)
+    return {
+        "price": {"range": {"field": "price", "ranges": ranges}},
+        "price_on_request": {
+            "filter": {
+                "bool": {
+                    "filter": [{"term": {"type": "product"}}],
+                    "must_not": [{"exists": {"field": "price"}}],
+                }
+            }
+        },
+    }
+
+
+def price_buckets(aggregations: dict) -> list[tuple[str, int]]:
+    """Take the price aggregations out of ``aggregations`` as (band, count) pairs."""
+    out = [
+        (b["key"], b["doc_count"])
+        for b in aggregations.pop("price", {}).get("buckets", [])
+        if b["doc_count"]
+    ]
+    on_request = aggregations.pop("price_on_request", {}).get("doc_count", 0)
+    if on_request:
+        out.append((ON_REQUEST, on_request))
+    return sorted(out, key=lambda kc: (-kc[1], kc[0]))
+
+
 class ElasticEngine(Engine):
     """Elasticsearch or OpenSearch, chosen by ``flavour``."""
 
@@ -146,21 +188,25 @@ class ElasticEngine(Engine):
     @property
     def client(self):
         if self._client is None:
+            # A cluster is several comma-separated node URLs: a node that does not answer
+            # is set aside and the request tried on the next one.
+            hosts = [u.strip() for u in self.url.split(",") if u.strip()]
+            retries = len(hosts) - 1
             if self.flavour == "elasticsearch":
                 from elasticsearch import Elasticsearch
 
                 # Plain JSON headers: the 8.x client's compatibility headers are refused by
                 # 7.17 servers, and 8.x/9.x servers accept plain JSON too.
                 self._client = Elasticsearch(
-                    self.url,
+                    hosts,
                     request_timeout=self.timeout,
-                    max_retries=0,
+                    max_retries=retries,
                     headers={"accept": "application/json", "content-type": "application/json"},
                 )
             else:
                 from opensearchpy import OpenSearch
 
-                self._client = OpenSearch(self.url, timeout=self.timeout, max_retries=0)
+                self._client = OpenSearch(hosts, timeout=self.timeout, max_retries=retries)
         return self._client
 
     def _errors(self) -> tuple[type[Exception], ...]:
@@ -180,6 +226,19 @@ class ElasticEngine(Engine):
         except self._errors() as exc:
             raise EngineUnavailable(f"{self.flavour} at {self.url}: {exc}") from exc
 
+    def health(self) -> dict:
+        """The cluster's colour and nodes: yellow (a replica missing, every query still
+        answered) is served; red (a shard with no copy) is an error."""
+        health = self._call(self.client.cluster.health)
+        status = health.get("status")
+        if status not in ("green", "yellow"):
+            raise ConnectionError(f"{self.flavour} cluster is {status}")
+        return {
+            "cluster": status,
+            "nodes": health.get("number_of_nodes"),
+            "unassigned_shards": health.get("unassigned_shards"),
+        }
+
     def ping(self) -> bool:
         # Cluster health rather than ``HEAD /``: Elasticsearch 8's integration-test node
         # has no rest-root module, so ``/`` answers 405 there.
@@ -194,7 +253,8 @@ class ElasticEngine(Engine):
         body = {
             "settings": {
                 "number_of_shards": 1,
-                "number_of_replicas": 0,
+                # 0 on one node; a cluster keeps copies on other nodes (the stack: 1).
+                "number_of_replicas": getattr(settings, "MHA_SEARCH_REPLICAS", 0),
                 "refresh_interval": "1s",
                 "analysis": RICH_ANALYSIS,
             },
@@ -417,7 +477,9 @@ class ElasticEngine(Engine):
             body["aggs"] = {
                 name: {"terms": {"field": f"facets.{name}", "size": 100}}
                 for name in documents.FACETS
+                if name != "price"
             }
+            body["aggs"].update(price_aggregations())
         return body
 
     def search(self, query: SearchQuery) -> SearchResult:
@@ -447,7 +509,11 @@ class ElasticEngine(Engine):
                     hit.cue = marked or {"start": cue["start"], "text": None, "lang": None}
             hits.append(hit)
         facets: dict[str, list[tuple[str, int]]] = {}
-        for name, agg in (res.get("aggregations") or {}).items():
+        aggregations = dict(res.get("aggregations") or {})
+        price = price_buckets(aggregations)
+        if price:
+            facets["price"] = price
+        for name, agg in aggregations.items():
             buckets = [(b["key"], b["doc_count"]) for b in agg["buckets"] if b["doc_count"]]
             if buckets:
                 facets[name] = buckets
@@ -459,6 +525,57 @@ class ElasticEngine(Engine):
             per_page=query.per_page,
             engine=self.name,
         )
+
+    def more_like_this(
+        self, doc_id: int, products: bool, access: Access, limit: int = 6
+    ) -> list[Hit]:
+        """Products (or items) sharing the document's motifs or techniques, ranked by the
+        engine: shared terms score, and ``more_like_this`` on the document's own tokens
+        (titles, descriptions, every label) orders those that share as many."""
+        self._ensure_exists_for_search()
+        try:
+            source = self._call(self.client.get, index=self.alias, id=doc_id)["_source"]
+        except EngineUnavailable:
+            raise
+        except Exception:  # not indexed (not live, not shown): nothing is like it
+            return []
+        facets = source.get("facets") or {}
+        shared = [
+            {"terms": {f"facets.{name}": facets[name], "boost": boost}}
+            for name, boost in (("motif", 2.0), ("technique", 1.0))
+            if facets.get(name)
+        ]
+        if not shared:
+            return []
+        filters: list[dict] = [{"bool": {"should": shared, "minimum_should_match": 1}}]
+        acc = access_filter(access)
+        if acc:
+            filters.append(acc)
+        kind = {"term": {"type": "product"}}
+        body = {
+            "size": limit,
+            "query": {
+                "bool": {
+                    "filter": [*filters, kind] if products else filters,
+                    "must_not": [{"ids": {"values": [str(doc_id)]}}] + ([] if products else [kind]),
+                    "should": [
+                        *shared,
+                        {
+                            "more_like_this": {
+                                "fields": ["tokens"],
+                                "like": [{"_index": self.alias, "_id": str(doc_id)}],
+                                "min_term_freq": 1,
+                                "min_doc_freq": 1,
+                                "max_query_terms": 40,
+                            }
+                        },
+                    ],
+                }
+            },
+            "_source": {"excludes": ["tokens", "title_tokens", "cues.tokens"]},
+        }
+        res = self._call(self.client.search, index=self.alias, body=body)
+        return [Hit(id=int(h["_source"]["id"]), doc=h["_source"]) for h in res["hits"]["hits"]]
 
     def _ensure_exists_for_search(self) -> None:
         if not getattr(self, "_checked", False):

@@ -2,9 +2,14 @@
  * the native <audio controls> plays, the transcript is all there, pictures are links.
  * With it: a waveform that shows progress and seeks, the transcript follows playback and
  * seeks on a tap, #t=SECONDS starts there, the transcript languages toggle, and in
- * low-bandwidth mode a tapped picture loads in place. No framework, no build step. */
+ * low-bandwidth mode a tapped picture loads in place; a 大字 switch, a 朗读 button and an
+ * offline copy of what was opened. No framework, no build step. */
 (function () {
   "use strict";
+
+  // 大字 as early as this deferred script runs (no inline script: the site's CSP allows
+  // none without a nonce, and pages are cached).
+  try { if (localStorage.getItem("mha-large")) document.documentElement.classList.add("large"); } catch (e) {}
 
   function tapToLoad() {
     document.querySelectorAll("a.tap-to-load").forEach(function (a) {
@@ -17,6 +22,22 @@
         a.replaceWith(img);
       });
     });
+  }
+
+  /* Pictures below the fold (related items, further pictures, cards) carry data-src and
+   * are fetched when scrolled within 300 px: Chrome's own loading="lazy" starts 2,500 px
+   * early on a slow link, which is every thumbnail of an item page. A <noscript> copy
+   * shows them without JavaScript. */
+  function lazyImages() {
+    var imgs = document.querySelectorAll("img[data-src]");
+    function load(img) { img.src = img.dataset.src; img.removeAttribute("data-src"); }
+    if (!("IntersectionObserver" in window)) { imgs.forEach(load); return; }
+    var seen = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (e.isIntersecting) { seen.unobserve(e.target); load(e.target); }
+      });
+    }, { rootMargin: "300px 0px" });
+    imgs.forEach(function (img) { seen.observe(img); });
   }
 
   function hashTime() {
@@ -136,10 +157,81 @@
     });
   }
 
+  /* 大字: larger type and stronger contrast, remembered on this phone (localStorage, no
+   * cookie); the class is set at the top of this file. */
+  function largeType() {
+    var button = document.querySelector("[data-large-type]");
+    if (!button) return;
+    var root = document.documentElement;
+    button.hidden = false;
+    button.setAttribute("aria-pressed", root.classList.contains("large") ? "true" : "false");
+    button.addEventListener("click", function () {
+      var on = root.classList.toggle("large");
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      try { if (on) localStorage.setItem("mha-large", "1"); else localStorage.removeItem("mha-large"); } catch (e) {}
+    });
+  }
+
+  /* 朗读: the phone's own speech synthesis reads the item's title and text aloud, in the
+   * page's language. No server, no download; without speechSynthesis the button never shows. */
+  function readAloud() {
+    var box = document.querySelector("[data-read-aloud]");
+    var synth = window.speechSynthesis;
+    if (!box || !synth || !window.SpeechSynthesisUtterance) return;
+    var button = box.querySelector("button");
+    var lang = document.documentElement.lang === "en" ? "en-GB" : "zh-CN";
+    box.hidden = false;
+    function text() {
+      var parts = [];
+      document.querySelectorAll(box.dataset.readAloud).forEach(function (el) {
+        var t = (el.innerText || "").trim();
+        if (t) parts.push(t);
+      });
+      return parts.join("。\n");
+    }
+    function voice() {
+      var voices = synth.getVoices() || [];
+      var want = lang.toLowerCase();
+      return voices.filter(function (v) { return v.lang && v.lang.replace("_", "-").toLowerCase() === want; })[0] ||
+        voices.filter(function (v) { return v.lang && v.lang.toLowerCase().indexOf(want.slice(0, 2)) === 0; })[0] || null;
+    }
+    function stopped() {
+      button.setAttribute("aria-pressed", "false");
+      button.textContent = box.dataset.labelStart;
+    }
+    button.addEventListener("click", function () {
+      if (synth.speaking || button.getAttribute("aria-pressed") === "true") {
+        synth.cancel();
+        stopped();
+        return;
+      }
+      var u = new SpeechSynthesisUtterance(text());
+      u.lang = lang;
+      var v = voice();
+      if (v) u.voice = v;
+      u.rate = 0.9;
+      u.onend = stopped;
+      u.onerror = stopped;
+      button.setAttribute("aria-pressed", "true");
+      button.textContent = box.dataset.labelStop;
+      synth.speak(u);
+    });
+  }
+
+  /* The offline copy (static/js/sw.js): pages and media opened once open again offline. */
+  function offline() {
+    if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+  }
+
   function start() {
     document.documentElement.classList.add("js");
     tapToLoad();
+    lazyImages();
     players();
+    largeType();
+    readAloud();
+    offline();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

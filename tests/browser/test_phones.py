@@ -4,6 +4,8 @@ zoom's requests and bytes are printed (``-s``) as well as bounded."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.utils import translation
 
@@ -79,4 +81,86 @@ def test_zoom_is_light_labelled_in_chinese_and_keeps_the_picture_while_loading(
         assert box["height"] >= 44 and box["width"] >= 44
     titles = [buttons.nth(i).get_attribute("title") for i in range(3)]
     assert titles == ["放大", "缩小", "看全图"]
+    context.close()
+
+
+# --- offline repeat visits, large type, read-aloud ------------------------------------------
+def _sw_ready(page) -> None:
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("() => !!navigator.serviceWorker.controller || true")
+
+
+def test_a_visited_item_opens_offline_and_leaves_the_phone_once_withdrawn(
+    browser, live_server, site
+):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    url = live_server.url + zh(site["main"])
+    page.goto(url)
+    _sw_ready(page)
+    page.goto(url)  # now under the worker: the page is kept
+    kept = "() => caches.open('mha-offline-v1').then(c => c.keys()).then(k => k.map(r => r.url))"
+    page.wait_for_function(f"() => ({kept})().then(u => u.includes({url!r}))")
+    context.set_offline(True)
+    page.goto(url)
+    assert page.locator("h1").first.inner_text() == "蝴蝶妈妈袖片"
+    context.set_offline(False)
+    # Unpublished (as a withdrawal does): the next online visit deletes the kept copy.
+    site["main"].unpublish()
+    page.goto(url)
+    page.wait_for_function(f"() => ({kept})().then(u => !u.includes({url!r}))")
+    context.set_offline(True)
+    page.goto(url)
+    assert "蝴蝶妈妈袖片" not in page.content()
+    context.close()
+
+
+def test_large_type_is_a_switch_that_is_remembered_without_a_cookie(phone, live_server, site):
+    phone.goto(live_server.url + zh(site["main"]))
+    before = phone.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
+    button = phone.get_by_role("button", name="大字")
+    box = button.bounding_box()
+    assert box["height"] >= 44
+    button.click()
+    phone.reload()
+    assert "large" in phone.evaluate("() => document.documentElement.className")
+    after = phone.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
+    assert after >= before * 1.2, (before, after)
+    assert phone.get_by_role("button", name="大字").get_attribute("aria-pressed") == "true"
+    assert phone.context.cookies() == [] or all(
+        "large" not in c["name"] for c in phone.context.cookies()
+    )
+
+
+def test_read_aloud_uses_the_phones_own_voice_in_chinese(phone, live_server, site):
+    phone.add_init_script(
+        """window.__spoken = [];
+        if (window.speechSynthesis) {
+          window.speechSynthesis.speak = u => window.__spoken.push({lang: u.lang, text: u.text});
+        }"""
+    )
+    phone.goto(live_server.url + zh(site["main"]))
+    button = phone.get_by_role("button", name="朗读")
+    button.click()
+    spoken = phone.evaluate("() => window.__spoken")
+    assert spoken and spoken[0]["lang"] == "zh-CN"
+    assert "蝴蝶妈妈袖片" in spoken[0]["text"] and "破线绣" in spoken[0]["text"]
+    assert button.get_attribute("aria-pressed") == "true"
+
+
+def test_an_item_prints_on_one_or_two_a4_pages_without_header_search_or_footer(
+    browser, live_server, site
+):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(live_server.url + zh(site["main"]))
+    page.emulate_media(media="print")
+    for hidden in (".site-header", "form.search", ".site-footer", ".related"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    assert page.locator(".cite").is_visible() and page.locator("h1").is_visible()
+    pdf = page.pdf(format="A4")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    print(f"\nan item printed on A4: {pages} page(s), {len(pdf) / 1024:.0f} KB")
+    assert 1 <= pages <= 2, pages
     context.close()

@@ -34,6 +34,7 @@ from wagtail.search import index
 
 from archive.access import policy
 from archive.access.models import LICENCE_URIS, AccessLevel, Licence, TKLabel
+from archive.core.admin_search import substring_words
 from archive.core.fields import ChoiceListField
 from archive.core.i18n import language_map, localized
 from archive.core.pagecache import low_bandwidth, mark_cacheable
@@ -240,11 +241,19 @@ class ItemPage(PinyinSlugMixin, Page):
         index.FilterField("community_id"),
         related_text("place", "label", "zh", "en"),
         index.RelatedFields("tags", [index.SearchField("name")]),
+        index.AutocompleteField("admin_search_words"),
     ]
 
     class Meta:
         verbose_name = _("heritage item")
         verbose_name_plural = _("heritage items")
+
+    def admin_search_words(self) -> str:
+        """What the admin's page chooser and page search match a part of: titles, the
+        identifier and the village's names (蜡染, 排莫村, paimo, Paimo, MHA-EMB-0014)."""
+        place = self.place
+        names = (place.label_zh, place.label_en, place.label_hmn) if place else ()
+        return substring_words((self.title, self.title_en, self.title_hmn, self.identifier, *names))
 
     @classmethod
     def can_create_at(cls, parent) -> bool:

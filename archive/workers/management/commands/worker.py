@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand
 from archive.assets.recovery import fail_orphaned_task_rows, remove_orphan_workdirs
 from archive.assets.tasks import requeue_stale
 from archive.items.consent import take_down_lapsed
+from archive.marketplace import retention as marketplace
 from archive.workers.heartbeat import Beating, alive
 
 
@@ -28,6 +29,7 @@ def recover() -> None:
     dead workers left."""
     call_command("publish_scheduled", verbosity=0)
     take_down_lapsed()
+    marketplace.on_beat()  # purge old enquiries; lapsed marketplace consents leave search
     requeue_stale()
     fail_orphaned_task_rows({h.worker_id for h in alive()})
     remove_orphan_workdirs()

@@ -1,0 +1,60 @@
+"""Storing an uploaded photo the way every file is stored: checked by the media pipeline
+(refused with a reason if damaged, hostile or too large), then kept once by checksum as an
+``assets.Original``."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+from django.core.files import File
+from django.utils.translation import gettext as _
+
+from archive.assets.ingest import MediaError, check_file, safe_display_name
+from archive.assets.models import Original
+
+
+def _spool(source: BinaryIO, out: BinaryIO) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    while chunk := source.read(1024 * 1024):
+        digest.update(chunk)
+        out.write(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def store_original(source: BinaryIO | Path, filename: str) -> Original:
+    """Check ``source`` with the pipeline and store it once by checksum; a file that is
+    not a readable image is refused with the pipeline's reason (``MediaError``)."""
+    fd, tmp = tempfile.mkstemp(prefix="mha-market-")
+    tmp_path = Path(tmp)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            if isinstance(source, Path):
+                with open(source, "rb") as fh:
+                    sha, size = _spool(fh, out)
+            else:
+                sha, size = _spool(source, out)
+        existing = Original.objects.filter(sha256=sha).first()
+        if existing is not None:
+            return existing
+        found = check_file(tmp_path)
+        if found.kind != "image":
+            raise MediaError(_("A product photo must be an image."))
+        original = Original(
+            sha256=sha,
+            size=size,
+            original_filename=safe_display_name(filename),
+            content_type=found.content_type,
+            kind=found.kind,
+            probe=found.probe,
+        )
+        with open(tmp_path, "rb") as fh:
+            original.file.save(f"{sha[:2]}/{sha}{found.extension}", File(fh), save=False)
+        original.save()
+        return original
+    finally:
+        tmp_path.unlink(missing_ok=True)

@@ -1,0 +1,52 @@
+"""``{% made_today_by page %}``: on an item page, the artisans and products that work the
+item's motifs or techniques today (shown ones only), and the products that name it."""
+
+from __future__ import annotations
+
+from django import template
+from django.db.models import Q
+
+from archive.marketplace.discovery import price_text
+from archive.marketplace.models import ArtisanProfile, Product
+
+register = template.Library()
+LIMIT = 6
+
+
+def _vocabulary_ids(item) -> tuple[list[int], list[int]]:
+    item = item.specific
+    motifs = list(item.motifs.values_list("pk", flat=True)) if hasattr(item, "motifs") else []
+    techniques = (
+        list(item.techniques.values_list("pk", flat=True)) if hasattr(item, "techniques") else []
+    )
+    return motifs, techniques
+
+
+def made_today(item) -> dict:
+    motifs, techniques = _vocabulary_ids(item)
+    match = Q(draws_on=item) | Q(motifs__in=motifs) | Q(techniques__in=techniques)
+    products = list(
+        Product.objects.shown()
+        .filter(match)
+        .distinct()
+        .select_related("artisan__person")
+        .prefetch_related("photos")
+        .order_by("-created_at")[:LIMIT]
+    )
+    artisans = list(
+        ArtisanProfile.objects.shown()
+        .filter(Q(motifs__in=motifs) | Q(techniques__in=techniques) | Q(products__in=products))
+        .distinct()
+        .select_related("person__village")[:LIMIT]
+    )
+    return {"products": products, "artisans": artisans}
+
+
+@register.inclusion_tag("marketplace/includes/made_today_by.html", takes_context=True)
+def made_today_by(context, item):
+    return {**made_today(item), "lowbw": context.get("lowbw")}
+
+
+@register.filter
+def price(product) -> str:
+    return price_text(product)
