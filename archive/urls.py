@@ -45,6 +45,7 @@ handler404 = "archive.core.views.page_not_found"
 
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("lessons/", include("archive.lessons.urls")),
     path("market/", include("archive.marketplace.urls")),
     path("picture/<int:asset_id>/", asset_views.picture_page, name="item-picture"),
     path("", include(wagtail_urls)),

@@ -30,6 +30,7 @@ from archive.vocabularies import models as vocab
 from archive.vocabularies.loader import DATA_DIR, DataError, load_all_vocabularies, read_yaml
 
 from . import mediamaker as media
+from .lessons import load_demo_lessons
 from .marketplace import load_marketplace
 
 log = logging.getLogger(__name__)
@@ -264,11 +265,13 @@ def load_demo(progress: Callable[[str], None] = print, with_media: bool = True) 
         for page, entry in items:
             make_media(page, entry, cache, progress)
     created = ItemPage.objects.count() - before
+    lessons = load_demo_lessons()  # after the media: clips and details need them
     # The artisan marketplace (demo/marketplace.py): its own data file and loader.
     market = load_marketplace(with_media=with_media, progress=progress)
     return {
         "people": people,
         "items_created": created,
         "items_total": len(entries),
+        "lessons_created": lessons,
         "marketplace": market,
     }

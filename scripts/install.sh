@@ -16,7 +16,7 @@ declare -A NEED=(
 )
 if [[ "$PURPOSE" == test ]]; then
   NEED+=([redis-server]=redis-server [redis-cli]=redis-tools [psql]=postgresql-client
-    [lighttpd]=lighttpd [chromium]=chromium)
+    [lighttpd]=lighttpd [chromium]=chromium [pdftotext]=poppler-utils)
   # scripts/services.py: the search engines' distributions (Maven Central zips run on
   # Debian's Java 17) and the S3 gateway's bucket set-up. Go, to build that gateway once, is
   # not a Debian 12 package new enough (go >= 1.25 on PATH or in /usr/local/go).
@@ -31,10 +31,9 @@ for bin in "${!NEED[@]}"; do
 done
 # libvips itself (pyvips loads the shared library) and PostgreSQL's server binaries
 ldconfig -p 2>/dev/null | grep 'libvips\.so\.42' >/dev/null || missing+=(libvips42)  # no -q: SIGPIPE + pipefail
-# Chinese glyphs for the browser tests' and benches' phone screenshots (else tofu boxes).
-if [[ "$PURPOSE" == test ]] && ! ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1; then
-  missing+=(fonts-noto-cjk)
-fi
+# Lesson handouts as PDF: WeasyPrint's Pango, and Chinese fonts (Noto CJK) for the text
+ldconfig -p 2>/dev/null | grep 'libpangoft2-1\.0\.so' >/dev/null || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+fc-list 2>/dev/null | grep 'Noto Sans CJK' >/dev/null || missing+=(fonts-noto-cjk)
 if [[ "$PURPOSE" == test ]] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
 fi

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "archive.api",
     "archive.bags",
     "archive.portal",
+    "archive.lessons",
     "archive.ops",
     "ninja",
     "wagtail.contrib.forms",
@@ -280,6 +281,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 MHA_MAX_IMAGE_PIXELS = int(os.environ.get("MHA_MAX_IMAGE_PIXELS", "400000000"))
 #: Longest recording accepted, in seconds.
 MHA_MAX_DURATION_SECONDS = int(os.environ.get("MHA_MAX_DURATION_SECONDS", str(3 * 3600)))
+# Lessons: an offline pack larger than this is refused with a reason (a USB stick, a phone's
+# storage, a village link); a pack asks to be refreshed this many days after it was built.
+MHA_LESSON_PACK_MAX_BYTES = int(os.environ.get("MHA_LESSON_PACK_MAX_BYTES", str(300 * 2**20)))
+MHA_LESSON_PACK_DAYS = int(os.environ.get("MHA_LESSON_PACK_DAYS", "180"))
 #: Resumable (tus) uploads: the largest file accepted, where its bytes wait until complete
 #: (a local folder every web process shares; never the public storage), and how long an
 #: unfinished upload is kept after its last byte arrived.

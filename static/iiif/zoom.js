@@ -145,6 +145,8 @@
           picture.hidden = true;
           status.remove();
         }
+        // The "add to lesson" box reads the region on screen from here (lessons/add.js).
+        stage.mhaViewer = viewer;
         viewer.addHandler("open", function () {
           var tiled = viewer.world.getItemAt(0);
           if (tiled.getFullyLoaded && tiled.getFullyLoaded()) show();
