@@ -10,6 +10,7 @@ from ninja import Router
 from archive.access import policy
 from archive.marketplace.models import Product
 
+from . import schemas
 from .views import NOT_MODIFIED, conditional_json
 
 router = Router(tags=["marketplace"])
@@ -52,7 +53,11 @@ def products(request: HttpRequest):
     return conditional_json(request, {"products": [_product(request, p) for p in found]})
 
 
-@router.get("/products/{slug}", response={200: dict, **NOT_MODIFIED}, summary="One product")
+@router.get(
+    "/products/{slug}",
+    response={200: dict, **NOT_MODIFIED, 404: schemas.Problem},
+    summary="One product",
+)
 def product(request: HttpRequest, slug: str):
     found = _products().filter(slug=slug).first()
     if found is None:
