@@ -645,3 +645,62 @@ def test_the_demo_ships_two_sample_lessons_reachable_from_the_home_page(client):
         page = client.get(f"/lessons/{sample.pk}/")
         assert page.status_code == 200 and sample.title in page.content.decode()
     assert samples.filter(is_template=True).exists()
+
+
+# --- the JSON API (/api/v1/lessons): public lessons only, sources asked of the policy ---
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_api_lists_public_lessons_only_and_withdraws_sources_as_the_pages_do(
+    client, world, lesson, role
+):
+    other = Lesson.objects.create(
+        owner=world["users"]["teacher"], title="不公开的课", subject="meishu", grade=3
+    )
+    as_role(client, world, role)
+    listed = client.get("/api/v1/lessons").json()["results"]
+    assert lesson.pk not in {x["id"] for x in listed}  # private: not listed, not found
+    assert client.get(f"/api/v1/lessons/{lesson.pk}").status_code == 404
+    Lesson.objects.filter(pk=lesson.pk).update(visibility="unlisted")
+    assert client.get(f"/api/v1/lessons/{lesson.pk}").status_code == 404  # the link is the key
+
+    Lesson.objects.filter(pk=lesson.pk).update(visibility="public")
+    listed = client.get("/api/v1/lessons").json()["results"]
+    assert lesson.pk in {x["id"] for x in listed} and other.pk not in {x["id"] for x in listed}
+    body = client.get(f"/api/v1/lessons/{lesson.pk}").json()
+    assert body["title"] == "蝴蝶妈妈一课" and body["manifest"].endswith("/manifest")
+    kinds = [(s["kind"], s["withdrawn"]) for s in body["sources"]]
+    assert kinds == [("item", False), ("clip", False), ("detail", False)]
+    clip = body["sources"][1]
+    assert clip["fragment"] == "t=0.5,2.5" and clip["questions"] == ["歌里唱的是谁？"]
+    assert "先问学生" not in json.dumps(body, ensure_ascii=False)  # the teacher's note stays home
+    assert body["sources"][2]["region"] == "100,100,400,300"
+
+    # The recording's item is taken down: its clip becomes a placeholder, at once.
+    recording = world["recording"]
+    type(recording).objects.filter(pk=recording.pk).update(access_level="restricted")
+    try:
+        after = client.get(f"/api/v1/lessons/{lesson.pk}").json()["sources"]
+        if role == "curator":
+            assert after[1]["withdrawn"] is False
+        else:
+            assert after[1] == {"position": 2, "kind": "clip", "withdrawn": True}
+            assert recording.title not in json.dumps(after, ensure_ascii=False)
+    finally:
+        type(recording).objects.filter(pk=recording.pk).update(access_level="public")
+
+
+def test_the_api_filters_lessons_by_subject_and_grade(client, world, lesson):
+    Lesson.objects.filter(pk=lesson.pk).update(visibility="public")
+    subject, grade = lesson.subject, lesson.grade
+    assert lesson.pk in {
+        x["id"] for x in client.get(f"/api/v1/lessons?subject={subject}").json()["results"]
+    }
+    other = "yinyue" if subject != "yinyue" else "meishu"
+    assert lesson.pk not in {
+        x["id"] for x in client.get(f"/api/v1/lessons?subject={other}").json()["results"]
+    }
+    assert lesson.pk in {
+        x["id"] for x in client.get(f"/api/v1/lessons?grade={grade}").json()["results"]
+    }
+    assert client.get("/api/v1/lessons?grade=99").status_code == 422
