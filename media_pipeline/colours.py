@@ -82,3 +82,12 @@ def dominant_colours(source: str | Path | bytes) -> list[str]:
     total = sum(counts.values()) or 1
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], COLOURS.index(kv[0])))
     return [name for name, n in ranked if n / total >= MIN_SHARE][:MAX_COLOURS]
+
+
+def palette(path: str | Path) -> list[str]:
+    """``dominant_colours`` of the picture in ``path``, or none if it cannot be read (ingest
+    keeps them with the original; a picture without them still ingests)."""
+    try:
+        return dominant_colours(path)
+    except pyvips.Error:
+        return []

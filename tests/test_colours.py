@@ -36,6 +36,17 @@ def test_a_red_cloth_is_red_and_a_yellow_motif_on_indigo_is_both(tmp_path):
     assert both == ["indigo", "yellow"]
 
 
+def test_ingest_keeps_each_pictures_palette_with_its_original(item, ingest, tmp_path):
+    """The curators' half (issue 16): the palette is read once, at ingest, and stored as data."""
+    path = picture(tmp_path / "two.jpg", INDIGO, SILK_YELLOW)
+    result = ingest(path, item=item, filename=path.name, enqueue=False)
+    assert result.asset.original.probe["colours"] == ["indigo", "yellow"]
+    # A picture that libvips cannot read for colours still ingests (no palette): never lost.
+    from media_pipeline.colours import palette
+
+    assert palette(tmp_path / "missing.jpg") == []
+
+
 @pytest.fixture(params=["database", "opensearch", "elasticsearch"])
 def world(request, settings, tmp_path):
     engine = support.configure(settings, request.param)

@@ -1,9 +1,10 @@
 """An item's colours, for browsing embroidery by colour (the ``colour`` search facet).
 
-Read from the item's first ready picture's thumbnail (400 px WebP: small to read, the same
-colours as the original) by ``media_pipeline.colours``, only from a picture at least as
-open as the item, so the facet never tells anything of a picture a finder may not see.
-Remembered per thumbnail (its name and size), so re-indexing reads each one once.
+Each picture's palette is read at ingest by ``media_pipeline.colours`` and kept with its
+original (``Original.probe["colours"]``); for originals ingested before that, it is read from
+the picture's thumbnail (400 px WebP: small to read, the same colours), remembered per
+thumbnail so re-indexing reads each one once. Taken only from a picture at least as open as
+the item, so the facet never tells anything of a picture a finder may not see.
 """
 
 from __future__ import annotations
@@ -39,7 +40,10 @@ def item_colours(item: Any) -> list[str]:
             asset.access_level
         ):
             continue
-        thumb = asset.derivative("thumb")
+        stored = (asset.original.probe or {}).get("colours") if asset.original_id else None
+        if stored is not None:  # read at ingest and kept with the original
+            return list(stored)
+        thumb = asset.derivative("thumb")  # an original ingested before palettes were kept
         if thumb is None or not thumb.file:
             continue
         try:

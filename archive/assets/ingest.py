@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 
+from media_pipeline.colours import palette
 from media_pipeline.errors import MediaError
 from media_pipeline.probe import Identified, identify
 from media_pipeline.similarity import perceptual_hash
@@ -98,6 +99,8 @@ def ingest(
                 if found.kind == "image":
                     # Kept to notice the same piece photographed twice (archive.assets.similar).
                     probe["phash"] = perceptual_hash(tmp)
+                    # Its palette, stored with it: browse by colour reads it (assets.colours).
+                    probe["colours"] = palette(tmp)
                 original = Original(
                     sha256=sha,
                     size=size,
