@@ -53,4 +53,6 @@ def _mount_app_routers() -> None:
 
 
 _mount_app_routers()
+# The marketplace sits below the API in the layers (search indexes its products), so it may
+# not import the API's helpers; its router lives here instead of in its own ``api.py``.
 api.add_router("/", marketplace_router)
