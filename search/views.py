@@ -39,13 +39,18 @@ def _int(value: str | None, default: int = 1) -> int:
         return default
 
 
+def _text(value: str | None, limit: int) -> str:
+    """A parameter as text a database can hold: NUL never is (PostgreSQL refuses it)."""
+    return (value or "").replace("\x00", "")[:limit]
+
+
 def parse_request(request) -> SearchQuery:
     get = request.GET
-    filters = {name: [v[:80] for v in get.getlist(name)] for name in FACETS if name in get}
+    filters = {name: [_text(v, 80) for v in get.getlist(name)] for name in FACETS if name in get}
     return SearchQuery(
-        raw=(get.get("q") or "")[:2000],
+        raw=_text(get.get("q"), 2000),
         filters=filters,
-        sort=get.get("sort") or "relevance",
+        sort=_text(get.get("sort"), 40) or "relevance",
         page=_int(get.get("page")),
         access=policy.audience(request.user),
     )
@@ -235,7 +240,7 @@ def api_related(request):
     the visitor's access like every search."""
     access = policy.audience(request.user)
     if request.GET.get("product"):
-        product = Product.objects.shown().filter(slug=request.GET["product"][:80]).first()
+        product = Product.objects.shown().filter(slug=_text(request.GET["product"], 80)).first()
         doc_id, want_products = (products.doc_id(product.pk) if product else None), False
     else:
         doc_id, want_products = _int(request.GET.get("item"), 0) or None, True
@@ -273,7 +278,7 @@ def api_related(request):
 
 @require_GET
 def api_suggest(request):
-    prefix = (request.GET.get("q") or "")[:100]
+    prefix = _text(request.GET.get("q"), 100)
     access = policy.audience(request.user)
     engine = engines.get_engine()
     try:
