@@ -101,3 +101,21 @@ def user(username: str | None = None, *, groups: tuple[str, ...] = (), **kw):
     for g in groups:
         u.groups.add(Group.objects.get(name=g))
     return u
+
+
+def role_users(community, other_community) -> dict:
+    """One user per role of the access matrix: registered, a member of ``community``, a
+    member of ``other_community``, teacher, contributor and curator."""
+    from archive.access.models import CommunityMembership
+
+    users = {
+        "registered": user(),
+        "member": user(),
+        "other-member": user(),
+        "teacher": user(groups=("Teachers",), is_staff=True),
+        "contributor": user(groups=("Contributors",), is_staff=True),
+        "curator": user(groups=("Curators",), is_staff=True),
+    }
+    CommunityMembership.objects.create(user=users["member"], community=community)
+    CommunityMembership.objects.create(user=users["other-member"], community=other_community)
+    return users

@@ -9,7 +9,6 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.models import APIToken
 
-from archive.access.models import CommunityMembership
 from archive.items.consent import take_down_without_consent
 from archive.items.models import ItemPage
 from archive.vocabularies.models import Motif, Place
@@ -52,16 +51,7 @@ def world(django_db_setup, django_db_blocker, media_root, tmp_path_factory):
             )
             image = add_media(item, make.card(src / f"{level}.jpg", 300, 200), caption_en=level)
             items[level] = (item, speaker, image)
-        users = {
-            "registered": factories.user(),
-            "member": factories.user(),
-            "other-member": factories.user(),
-            "teacher": factories.user(groups=("Teachers",), is_staff=True),
-            "contributor": factories.user(groups=("Contributors",), is_staff=True),
-            "curator": factories.user(groups=("Curators",), is_staff=True),
-        }
-        CommunityMembership.objects.create(user=users["member"], community=village)
-        CommunityMembership.objects.create(user=users["other-member"], community=elsewhere)
+        users = factories.role_users(village, elsewhere)
         county = Place.objects.create(slug="api-leishan", label_zh="雷山县", kind="county")
         Place.objects.create(slug="api-paimo", label_zh="排莫", kind="village", broader=county)
         for n in range(3):

@@ -17,7 +17,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from archive.access.models import CommunityMembership
 from archive.people.models import ConsentRecord
 from demo import mediamaker as make
 from tests import factories
@@ -56,16 +55,7 @@ def world(django_db_setup, django_db_blocker, media_root, tmp_path_factory):
                 item, make.card(src / "secret.jpg", 300, 200), access_level="restricted"
             ),
         }
-        users = {
-            "registered": factories.user(),
-            "member": factories.user(),
-            "other-member": factories.user(),
-            "teacher": factories.user(groups=("Teachers",), is_staff=True),
-            "contributor": factories.user(groups=("Contributors",), is_staff=True),
-            "curator": factories.user(groups=("Curators",), is_staff=True),
-        }
-        CommunityMembership.objects.create(user=users["member"], community=village)
-        CommunityMembership.objects.create(user=users["other-member"], community=elsewhere)
+        users = factories.role_users(village, elsewhere)
         yield {"item": item, "media": media, "users": users, "singer": singer}
 
 

@@ -16,7 +16,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import override_settings
 
-from archive.access.models import CommunityMembership
 from archive.items.models import TranscriptCue
 from demo import mediamaker as make
 from search import indexing
@@ -80,16 +79,7 @@ def world(django_db_setup, django_db_blocker, media_root, tmp_path_factory):
             audio = add_media(item, make.tone(src / f"{level}.wav", 1.0))
             items[level] = (item, image, audio)
         indexing.index_items([i.pk for i, _, _ in items.values()])
-        users = {
-            "registered": factories.user(),
-            "member": factories.user(),
-            "other-member": factories.user(),
-            "teacher": factories.user(groups=("Teachers",), is_staff=True),
-            "contributor": factories.user(groups=("Contributors",), is_staff=True),
-            "curator": factories.user(groups=("Curators",), is_staff=True),
-        }
-        CommunityMembership.objects.create(user=users["member"], community=village)
-        CommunityMembership.objects.create(user=users["other-member"], community=elsewhere)
+        users = factories.role_users(village, elsewhere)
         yield items, users
         transaction.set_rollback(True)
 
