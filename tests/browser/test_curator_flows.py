@@ -101,6 +101,10 @@ def curator_page(browser, live_server, settings, tmp_path, wagtail_root):
 
     page.login = login
     yield page
+    # Leave the admin first and let its last requests (autosave, previews) finish: the live
+    # server's database is flushed next, and a write still running would lock its tables.
+    page.goto("about:blank")
+    page.wait_for_timeout(1000)
     context.close()
 
 
