@@ -108,6 +108,25 @@ def test_a_piece_damaged_on_the_way_is_not_kept(client, curator, item, recording
     assert response.status_code == 204 and response["Upload-Offset"] == "1000"
 
 
+def test_a_retry_racing_a_stalled_piece_is_told_to_wait_and_loses_nothing(
+    client, curator, item, recording_bytes
+):
+    """While one request still holds an upload (its link stalled), a second is answered 423
+    Locked, which tus clients retry, and writes nothing; once free, the retry is taken."""
+    from archive.uploads import tus
+
+    location = create(client, item, len(recording_bytes))["Location"]
+    upload = ResumableUpload.objects.get()
+    with tus._locked(upload) as mine:
+        assert mine
+        racing = patch(client, location, 0, recording_bytes)
+        assert racing.status_code == 423
+        assert client.head(location, **TUS)["Upload-Offset"] == "0"
+    assert patch(client, location, 0, recording_bytes).status_code == 204
+    assert client.get(location).json()["status"] == "stored"
+    assert not any(upload.staging_path.parent.iterdir())
+
+
 def test_a_damaged_file_is_refused_with_the_reason_once_complete(client, curator, item, tmp_path):
     good = make.card(tmp_path / "good.jpg", 800, 600)
     body = make.truncated(good, tmp_path / "背扇.jpg", keep=0.4).read_bytes()
@@ -251,12 +270,18 @@ def test_a_link_that_drops_mid_piece_resumes_where_it_stopped(
         time.sleep(0.1)
     assert offset == third
 
-    rest = request(
-        "PATCH",
-        path,
-        recording_bytes[offset:],
-        **{"Content-Type": "application/offset+octet-stream", "Upload-Offset": str(offset)},
-    )
+    # The bytes are on disk before the server has noticed the cut; until it has, the stalled
+    # request holds the upload and a retry is told 423 Locked, which tus clients retry.
+    for _ in range(50):
+        rest = request(
+            "PATCH",
+            path,
+            recording_bytes[offset:],
+            **{"Content-Type": "application/offset+octet-stream", "Upload-Offset": str(offset)},
+        )
+        if rest.status != 423:
+            break
+        time.sleep(0.1)
     assert rest.status == 204
     upload = ResumableUpload.objects.get()
     assert upload.status == "stored", upload.error

@@ -76,8 +76,13 @@ def purge_expired() -> int:
         status=ResumableUpload.Status.RECEIVING, updated_at__lt=cutoff
     )
     for upload in stale:
-        upload.staging_path.unlink(missing_ok=True)
+        _discard_bytes(upload)
     return stale.delete()[0]
+
+
+def _discard_bytes(upload: ResumableUpload) -> None:
+    upload.staging_path.unlink(missing_ok=True)
+    upload.staging_path.with_suffix(".lock").unlink(missing_ok=True)
 
 
 def _own(request, upload_id) -> ResumableUpload:
@@ -166,7 +171,7 @@ def resource(request, upload_id):
         )
     if request.method == "DELETE":
         if upload.status == ResumableUpload.Status.RECEIVING:
-            upload.staging_path.unlink(missing_ok=True)
+            _discard_bytes(upload)
             upload.delete()
         return _respond(204)
     return _patch(request, upload)
@@ -174,7 +179,10 @@ def resource(request, upload_id):
 
 @contextlib.contextmanager
 def _locked(upload: ResumableUpload):
-    """One PATCH at a time per upload, across processes (a retry racing a stalled request)."""
+    """One PATCH at a time per upload, across processes (a retry racing a stalled request).
+
+    The lock file stays until the upload's bytes are discarded: unlinking it on release would
+    let a request that opened the old file and one that creates a new file both hold "the" lock."""
     lock = upload.staging_path.with_suffix(".lock")
     with open(lock, "w") as fh:
         try:
@@ -186,7 +194,6 @@ def _locked(upload: ResumableUpload):
             yield True
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
-            lock.unlink(missing_ok=True)
 
 
 def _patch(request, upload: ResumableUpload) -> HttpResponse:
@@ -282,7 +289,7 @@ def _finish(upload: ResumableUpload) -> None:
     except MediaError as exc:
         upload.status, upload.error = ResumableUpload.Status.REFUSED, str(exc)
     finally:
-        path.unlink(missing_ok=True)
+        _discard_bytes(upload)
     upload.save()
 
 
