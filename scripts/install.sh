@@ -33,6 +33,10 @@ done
 ldconfig -p 2>/dev/null | grep 'libvips\.so\.42' >/dev/null || missing+=(libvips42)  # no -q: SIGPIPE + pipefail
 # Lesson handouts as PDF: WeasyPrint's Pango, and Chinese fonts (Noto CJK) for the text
 ldconfig -p 2>/dev/null | grep 'libpangoft2-1\.0\.so' >/dev/null || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+# The IIIF Image API validator (tests) imports python-magic, which loads libmagic
+if [[ "$PURPOSE" == test ]]; then
+  ldconfig -p 2>/dev/null | grep 'libmagic\.so\.1' >/dev/null || missing+=(libmagic1)
+fi
 fc-list 2>/dev/null | grep 'Noto Sans CJK' >/dev/null || missing+=(fonts-noto-cjk)
 if [[ "$PURPOSE" == test ]] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)

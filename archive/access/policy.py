@@ -245,7 +245,31 @@ def probe_status(user: User | None, asset: Any) -> int:
     item = asset.item
     if not can_view_item(user, item):
         return 404
-    community = frozenset({item.community_id}) if item.community_id else frozenset()
-    if not Audience(SIGNED_IN_LEVELS, community).admits(asset.access_level, item.community_id):
+    if not _sign_in_could_open(asset.access_level, item.community_id):
         return 404  # restricted: no sign-in opens it, and it is not announced
+    return 403 if audience(user) != EVERYONE else 401
+
+
+def _sign_in_could_open(level: str, community_id: int | None) -> bool:
+    """Whether some signed-in visitor who is not a curator (a member of the community, if
+    there is one) would be admitted to material at ``level``."""
+    community = frozenset({community_id}) if community_id else frozenset()
+    return Audience(SIGNED_IN_LEVELS, community).admits(level, community_id)
+
+
+def item_probe_status(user: User | None, item: Any) -> int:
+    """:func:`probe_status` for an item itself (its IIIF manifest):
+
+    * 200: ``user`` may see it;
+    * 401: it is live, unexpired, at the ``registered`` or ``community`` level, and ``user``
+      is anonymous: signing in could open it;
+    * 403: ``user`` is signed in and still not admitted (another community's member);
+    * 404: unpublished (a consent withdrawn, a take-down), expired, or for curators only:
+      nothing sign-in could change, and nothing is announced."""
+    if can_view_item(user, item):
+        return 200
+    if not item.live or is_expired(item):
+        return 404
+    if not _sign_in_could_open(item.access_level, item.community_id):
+        return 404
     return 403 if audience(user) != EVERYONE else 401

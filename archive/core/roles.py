@@ -81,6 +81,16 @@ def ensure_roles(**kwargs) -> None:
         *_perms(
             ("wagtailimages", ["add_image", "change_image", "choose_image"]),
             ("wagtaildocs", ["add_document", "change_document", "choose_document"]),
+            # Caption tracks show at once on a live item: curators only.
+            (
+                "captions",
+                [
+                    "add_captiontrack",
+                    "change_captiontrack",
+                    "delete_captiontrack",
+                    "view_captiontrack",
+                ],
+            ),
         ),
     )
     contributors.permissions.add(

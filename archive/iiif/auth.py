@@ -38,6 +38,7 @@ from django.views.decorators.http import require_http_methods
 from archive.access import policy
 from archive.assets.models import MediaAsset
 from archive.core.http import preflight
+from archive.items.models import ItemPage
 
 from .labels import label_map
 
@@ -57,10 +58,16 @@ def probe_path(asset_id: int) -> str:
     return f"/iiif/auth/2/probe/{asset_id}"
 
 
-def probe_service(request, asset_id: int) -> dict:
-    """The service block a non-public resource carries (in a manifest or its info.json)."""
+def item_probe_path(page_id: int) -> str:
+    return f"/iiif/auth/2/probe/item/{page_id}"
+
+
+def probe_service(request, asset_id: int | None = None, *, page_id: int | None = None) -> dict:
+    """The service block a non-public resource carries (in a manifest or its info.json): the
+    probe of one asset, or with ``page_id`` the probe of an item's manifest."""
+    path = item_probe_path(page_id) if page_id is not None else probe_path(asset_id)
     return {
-        "id": _absolute(request, probe_path(asset_id)),
+        "id": _absolute(request, path),
         "type": "AuthProbeService2",
         "service": [
             {
@@ -143,8 +150,9 @@ def valid_origin(origin: str) -> bool:
 # --- the services ------------------------------------------------------------------------
 
 
-def probe(request, asset_id: int):
-    """``AuthProbeResult2`` for one asset: always HTTP 200, the answer is in ``status``."""
+def _probe_door(request, path: str, status_for) -> HttpResponse:
+    """``AuthProbeResult2``: always HTTP 200, the answer is in ``status``; ``status_for(user)``
+    asks the access policy for the probe's user (the token's, else the session's)."""
     if request.method == "OPTIONS":
         return preflight()
     if request.method not in ("GET", "HEAD"):
@@ -152,14 +160,10 @@ def probe(request, asset_id: int):
     user = token_user(request)
     if user is None:
         user = request.user
-    status = 404
-    if asset_id <= MAX_ID:
-        asset = MediaAsset.objects.select_related("item", "original").filter(pk=asset_id).first()
-        if asset is not None:
-            status = policy.probe_status(user, asset)
+    status = status_for(user)
     result: dict = {
         "@context": AUTH_CONTEXT,
-        "id": request.build_absolute_uri(probe_path(asset_id)),
+        "id": request.build_absolute_uri(path),
         "type": "AuthProbeResult2",
         "status": status,
     }
@@ -180,6 +184,31 @@ def probe(request, asset_id: int):
     response["Cache-Control"] = "private, no-store"
     response["Vary"] = "Authorization, Origin, Cookie"
     return response
+
+
+def probe(request, asset_id: int):
+    """The probe of one asset (an image service, a recording)."""
+
+    def status_for(user) -> int:
+        if asset_id > MAX_ID:
+            return 404
+        asset = MediaAsset.objects.select_related("item", "original").filter(pk=asset_id).first()
+        return 404 if asset is None else policy.probe_status(user, asset)
+
+    return _probe_door(request, probe_path(asset_id), status_for)
+
+
+def item_probe(request, page_id: int):
+    """The probe of an item's manifest: 401 or 403 for an item sign-in could open, 404 for
+    one that is hidden (unpublished, withdrawn, expired, curators only) or does not exist."""
+
+    def status_for(user) -> int:
+        if page_id > MAX_ID:
+            return 404
+        item = ItemPage.objects.filter(pk=page_id).first()
+        return 404 if item is None else policy.item_probe_status(user, item)
+
+    return _probe_door(request, item_probe_path(page_id), status_for)
 
 
 @require_http_methods(["GET", "POST"])

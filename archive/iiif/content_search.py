@@ -1,4 +1,5 @@
-"""IIIF Content Search 2.0 over a recording's transcript: the second a word is said.
+"""IIIF Content Search 2.0 over a recording's transcript and its caption tracks: the second
+a word is said.
 
 A manifest whose reader may read its transcript names a ``SearchService2`` (with a nested
 ``AutoCompleteService2``); nobody else sees the service, and the doors answer 404 to them,
@@ -19,6 +20,7 @@ import re
 from collections import Counter
 from decimal import Decimal
 
+from archive.captions.conversion import cues
 from archive.core.i18n import bcp47
 
 from .presentation import transcript_languages
@@ -43,6 +45,14 @@ def _ignored(params) -> list[str]:
 def _motivation_admits(params) -> bool:
     wanted = (params.get("motivation") or "").split()
     return not wanted or "supplementing" in wanted
+
+
+def _track_cues(page):
+    """Each cue of each caption track: (track, its number in the track, start, end, text)."""
+    for track in page.caption_tracks.all():
+        for n, (start, end, text) in enumerate(cues(track.vtt), start=1):
+            if text.strip():
+                yield track, n, start, end, text.strip()
 
 
 def search_page(page, params, page_url: str, manifest_base: str, canvas_id: str) -> dict:
@@ -75,6 +85,24 @@ def search_page(page, params, page_url: str, manifest_base: str, canvas_id: str)
                     break
             if len(items) >= MAX_HITS:
                 break
+        for track, n, start, end, text in _track_cues(page):
+            folded = text.casefold()
+            if len(items) >= MAX_HITS or not all(t in folded for t in terms):
+                continue
+            items.append(
+                {
+                    "id": f"{manifest_base}/captions/{track.pk}/cue/{n}",
+                    "type": "Annotation",
+                    "motivation": "supplementing",
+                    "body": {
+                        "type": "TextualBody",
+                        "value": text,
+                        "format": "text/plain",
+                        "language": [track.language],
+                    },
+                    "target": f"{canvas_id}#t={_seconds(start)},{_seconds(end)}",
+                }
+            )
     doc: dict = {"@context": SEARCH_CONTEXT, "id": page_url, "type": "AnnotationPage"}
     if ignored := _ignored(params):
         doc["ignored"] = ignored
@@ -93,6 +121,10 @@ def autocomplete_page(page, params, page_url: str) -> dict:
                 for word in _WORD.findall(getattr(cue, f"text_{code}", "") or ""):
                     if word.casefold().startswith(prefix):
                         counts[word.casefold()] += 1
+        for _track, _n, _start, _end, text in _track_cues(page):
+            for word in _WORD.findall(text):
+                if word.casefold().startswith(prefix):
+                    counts[word.casefold()] += 1
     terms = sorted(counts, key=lambda w: (-counts[w], w))[:MAX_TERMS]
     doc: dict = {"@context": SEARCH_CONTEXT, "id": page_url, "type": "TermPage"}
     if ignored := _ignored(params):

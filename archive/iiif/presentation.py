@@ -321,6 +321,24 @@ def _supplementing(request, page, canvas, base: str) -> bool:
                 target=canvas.id,
             )
         )
+    # The uploaded caption tracks, each in its own language (a Miao variety, Chinese,
+    # English…), labelled with it and its village variety: a viewer offers them as a choice.
+    for track in page.caption_tracks.all():
+        url = _absolute(request, f"/iiif/3/item/{page.pk}/captions/{track.pk}.vtt")
+        annotations.append(
+            Annotation(
+                id=f"{base}/captions/{track.pk}",
+                motivation="supplementing",
+                body=AnnotationBody(
+                    id=url,
+                    type="Text",
+                    format="text/vtt",
+                    language=track.language,
+                    label=track.label_map(),
+                ),
+                target=canvas.id,
+            )
+        )
     if annotations:
         canvas.annotations = [AnnotationPage(id=f"{base}/transcripts", items=annotations)]
     return bool(annotations)

@@ -11,6 +11,11 @@ urlpatterns = [
         views.transcript,
         name="iiif-transcript",
     ),
+    path(
+        "iiif/3/item/<int:page_id>/captions/<int:track_id>.vtt",
+        views.caption_track,
+        name="iiif-caption-track",
+    ),
     path("iiif/3/item/<int:page_id>/dc.json", views.dublin_core, name="iiif-dublin-core"),
     path("iiif/3/item/<int:page_id>/search", views.search, name="iiif-search"),
     path("iiif/3/item/<int:page_id>/autocomplete", views.autocomplete, name="iiif-autocomplete"),
@@ -20,6 +25,7 @@ urlpatterns = [
     path("iiif/discovery/1/activity/page/<int:n>", discovery.page, name="iiif-discovery-page"),
     # IIIF Authorization Flow 2.0
     path("iiif/auth/2/probe/<int:asset_id>", auth.probe, name="iiif-auth-probe"),
+    path("iiif/auth/2/probe/item/<int:page_id>", auth.item_probe, name="iiif-auth-item-probe"),
     path("iiif/auth/2/access", auth.access, name="iiif-auth-access"),
     path("iiif/auth/2/token", auth.token, name="iiif-auth-token"),
     path("iiif/auth/2/logout", auth.logout, name="iiif-auth-logout"),

@@ -8,18 +8,23 @@ from __future__ import annotations
 import json
 
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from archive.access import policy
+from archive.captions.models import CaptionTrack
 from archive.core.http import read_only_door, share
 from archive.core.i18n import content_languages
 from archive.items.models import CollectionPage, ItemPage
 
+from .auth import AUTH_CONTEXT, probe_service
 from .content_search import SEARCH_CONTEXT, autocomplete_page, search_page
+from .labels import label_map
 from .negotiation import jsonld_content_type
 from .presentation import (
     PRESENTATION_CONTEXT,
     build_collection,
     build_manifest,
+    manifest_path,
     to_json,
     visible_dublin_core,
     webvtt,
@@ -53,8 +58,36 @@ def _jsonld(request, payload: str, context: str = PRESENTATION_CONTEXT) -> HttpR
     return HttpResponse(payload, content_type=content_type)
 
 
+def _locked(request, page_id: int, status: int) -> HttpResponse:
+    """The manifest door's answer for an item sign-in could open (``item_probe_status`` 401,
+    or 403 for a signed-in reader still not admitted): that status, and a manifest shell
+    naming nothing of the item (no title, no community, no canvas) but the Auth 2.0 probe a
+    viewer follows to offer sign-in."""
+    doc = {
+        "@context": [AUTH_CONTEXT, PRESENTATION_CONTEXT],
+        "id": request.build_absolute_uri(manifest_path(page_id)),
+        "type": "Manifest",
+        "label": label_map(_("Sign in to see this item")),
+        "items": [],
+        "service": [probe_service(request, page_id=page_id)],
+    }
+    response = _jsonld(request, json.dumps(doc, ensure_ascii=False))
+    response.status_code = status
+    # The reader's own answer (it changes at sign-in), readable by a viewer on any origin.
+    response = share(response, False, vary=("Accept",))
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def manifest(request, page_id: int):
-    page = _visible_item(request, page_id)
+    page = None
+    if page_id <= MAX_ID:
+        page = ItemPage.objects.filter(pk=page_id).select_related("place").first()
+    status = 404 if page is None else policy.item_probe_status(request.user, page)
+    if status in (401, 403):
+        return _locked(request, page.pk, status)
+    if status != 200:
+        raise Http404  # hidden (unpublished, withdrawn, expired, curators only) or missing
     doc = build_manifest(request, page)
     if not doc.items:
         # A manifest MUST have at least one canvas; with no media the reader may see, there
@@ -84,6 +117,19 @@ def transcript(request, page_id: str, lang: str):
     return _shared(request, response, policy.transcript_shown_to_everyone(page))
 
 
+def caption_track(request, page_id: int, track_id: int):
+    """One caption track of the item's recording, as WebVTT: the transcript's access."""
+    page = _visible_item(request, page_id)
+    if track_id > MAX_ID or not policy.can_view_transcript(request.user, page):
+        raise Http404
+    track = CaptionTrack.objects.filter(pk=track_id, item_id=page.pk).first()
+    if track is None:
+        raise Http404
+    response = HttpResponse(track.vtt, content_type="text/vtt; charset=utf-8")
+    response["Content-Language"] = track.language
+    return _shared(request, response, policy.transcript_shown_to_everyone(page))
+
+
 def dublin_core(request, page_id: int):
     page = _visible_item(request, page_id)
     payload = json.dumps(visible_dublin_core(page, request.user), ensure_ascii=False)
@@ -94,7 +140,8 @@ def dublin_core(request, page_id: int):
 def _searchable(request, page_id: int):
     """The item and the id of the canvas its transcript is on, if the reader may read it."""
     page = _visible_item(request, page_id)
-    if not page.cues.exists() or not policy.can_view_transcript(request.user, page):
+    has_text = page.cues.exists() or page.caption_tracks.exists()
+    if not has_text or not policy.can_view_transcript(request.user, page):
         raise Http404  # the same answer as the WebVTT door
     doc = build_manifest(request, page)
     canvas = next((c for c in doc.items if getattr(c, "annotations", None)), None)
@@ -127,5 +174,6 @@ manifest = read_only_door(manifest)
 collection = read_only_door(collection)
 transcript = read_only_door(transcript)
 dublin_core = read_only_door(dublin_core)
+caption_track = read_only_door(caption_track)
 search = read_only_door(search)
 autocomplete = read_only_door(autocomplete)

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "archive.people",
     "archive.items",
     "archive.iiif",
+    "archive.captions",
     "archive.assets",
     "archive.uploads",
     "archive.workers",

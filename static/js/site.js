@@ -218,6 +218,39 @@
     });
   }
 
+  /* The caption chooser under a player: one uploaded track at a time (a Miao variety,
+   * Chinese, English…). A video shows it itself; under a recording, the line being said is
+   * written out as it plays. */
+  function captions() {
+    document.querySelectorAll("[data-captions]").forEach(function (box) {
+      var media = box.previousElementSibling;
+      while (media && !/^(AUDIO|VIDEO)$/.test(media.tagName)) media = media.previousElementSibling;
+      if (!media || !media.textTracks) return;
+      var select = box.querySelector("select");
+      var line = box.querySelector(".caption-line");
+      var elements = media.querySelectorAll("track[data-caption-track]");
+      box.hidden = false;
+      function show(track) {
+        var cues = track && track.activeCues;
+        var text = [];
+        for (var i = 0; cues && i < cues.length; i++) text.push(cues[i].text);
+        line.textContent = text.join("\n");
+      }
+      select.addEventListener("change", function () {
+        line.textContent = "";
+        if (select.value) {
+          for (var i = 0; i < media.textTracks.length; i++) media.textTracks[i].mode = "disabled";
+        }
+        elements.forEach(function (el) {
+          var chosen = el.dataset.captionTrack === select.value;
+          el.track.oncuechange = chosen ? function () { show(el.track); } : null;
+          if (chosen) line.lang = el.srclang;
+          el.track.mode = chosen ? (media.tagName === "VIDEO" ? "showing" : "hidden") : "disabled";
+        });
+      });
+    });
+  }
+
   /* The offline copy (static/js/sw.js): pages and media opened once open again offline. */
   function offline() {
     if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
@@ -229,6 +262,7 @@
     tapToLoad();
     lazyImages();
     players();
+    captions();
     largeType();
     readAloud();
     offline();
