@@ -302,3 +302,38 @@ def test_a_manifest_with_tracks_passes_the_schema_and_iiif_parser(world, client)
     assert schema_errors(doc) == []
     (report,) = parser_report({url: doc})
     assert not report["warnings"] and not report["error"], report
+
+
+# --- the archival package ----------------------------------------------------------------
+
+
+def test_tracks_travel_in_a_bag_as_far_as_its_audience_may_read_them(world, settings, tmp_path):
+    from archive.bags.export import Audience, export_bag, select_items
+    from archive.bags.restore import import_bag
+    from tests.test_bags import empty_the_archive, items_of
+
+    song, members = world["song"], world["members"]
+    public = items_of(export_bag(select_items(), tmp_path / "public").path)
+    assert [t["language"] for t in public[song.identifier]["captions"]] == [
+        "hea",
+        "hmd",
+        "zh-Hans",
+        "en",
+    ]
+    assert public[members.identifier]["captions"] == []  # its recording is not for everyone
+    bag = export_bag(select_items(), tmp_path / "curator", Audience(curator=True)).path
+    before = {
+        (t.item.identifier, t.language): (t.variety, t.vtt)
+        for t in CaptionTrack.objects.select_related("item")
+    }
+    with transaction.atomic():
+        empty_the_archive()
+        assert not CaptionTrack.objects.exists()
+        settings.MEDIA_ROOT = tmp_path / "fresh-media"
+        import_bag(bag)
+        after = {
+            (t.item.identifier, t.language): (t.variety, t.vtt)
+            for t in CaptionTrack.objects.select_related("item")
+        }
+        assert after == before
+        transaction.set_rollback(True)

@@ -36,6 +36,7 @@ from django.utils import timezone, translation
 
 from archive.access import policy
 from archive.assets.models import MediaAsset
+from archive.captions.models import CAPTION_FIELDS
 from archive.items.models import CollectionPage, ItemPage, TranscriptCue
 from archive.oai.protocol import DC, OAI_DC, OAI_DC_XSD, XSI
 from archive.people.models import ConsentRecord
@@ -178,6 +179,12 @@ class _Writer:
             "transcript": [
                 {f.name: records.as_json(f, f.value_from_object(c)) for f in cue_fields}
                 for c in item.cues.all()
+            ]
+            if with_transcript
+            else [],
+            # Caption tracks take the transcript's access (archive/captions).
+            "captions": [
+                {f: getattr(t, f) for f in CAPTION_FIELDS} for t in item.caption_tracks.all()
             ]
             if with_transcript
             else [],

@@ -36,6 +36,7 @@ from archive.assets.fixity import audit
 from archive.assets.ingest import check_file, safe_display_name
 from archive.assets.models import AssetStatus, Derivative, MediaAsset, MediaKind, Original
 from archive.assets.tasks import process_asset
+from archive.captions.models import CAPTION_FIELDS, CaptionTrack
 from archive.items.models import CollectionPage, ItemPage, ItemPerson, TranscriptCue
 from archive.people.models import ConsentRecord, ConsentWithdrawal, Person
 from archive.portal.setup import ensure_home
@@ -360,6 +361,13 @@ class _Restorer:
             self._collection(doc["collection"]).add_child(instance=page)
         except ValidationError as exc:
             raise BagImportError(f"{doc['identifier']}: {'; '.join(exc.messages)}") from exc
+        for rec in doc.get("captions", []):
+            track = CaptionTrack(item=page, **{f: rec[f] for f in CAPTION_FIELDS if f in rec})
+            try:
+                track.full_clean(exclude=["item"])
+            except ValidationError as exc:
+                raise BagImportError(f"{doc['identifier']}: caption track: {exc}") from exc
+            track.save()
         page._bag_fields = fields
         return page
 

@@ -11,6 +11,9 @@ from archive.core.i18n import localized
 from .forms import CaptionTrackForm
 from .languages import LANGUAGES
 
+#: What a track is, as a bag (``archive.bags``) carries it.
+CAPTION_FIELDS = ("language", "variety", "label_zh", "label_en", "kind", "vtt", "position")
+
 
 class TrackKind(models.TextChoices):
     SUBTITLES = "subtitles", _("Subtitles (a transcript or translation of what is said)")
