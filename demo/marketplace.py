@@ -81,10 +81,6 @@ def load_marketplace(with_media: bool = True, progress=print) -> dict:
             slug=entry["slug"],
             defaults={
                 "person": _person(entry["person"]),
-                "name_zh": entry["name_zh"],
-                "name_en": entry.get("name_en", ""),
-                "name_hmn": entry.get("name_hmn", ""),
-                "village": vocab.Place.objects.filter(slug=entry.get("village")).first(),
                 "story_zh": entry.get("story_zh", ""),
                 "story_en": entry.get("story_en", ""),
                 "notify_email": entry.get("notify_email", ""),
