@@ -59,6 +59,10 @@ def _doors(client, world) -> dict[str, bool]:
         "api list": sleeve.slug in client.get("/api/v1/products").content.decode(),
         "api product": client.get(f"/api/v1/products/{sleeve.slug}").status_code == 200,
         "item page": sleeve.get_absolute_url() in client.get(world["pattern"].url).content.decode(),
+        "search page": sleeve.get_absolute_url()
+        in client.get("/search/", {"type": "product"}).content.decode(),
+        "api search": sleeve.slug
+        in client.get("/api/v1/search", {"type": "product"}).content.decode(),
     }
     return seen
 
@@ -88,8 +92,11 @@ def test_an_unpublished_product_is_on_no_door(client, world):
 def test_each_role_sees_the_shop_until_the_artisan_withdraws(
     client, world, role, settings, django_capture_on_commit_callbacks
 ):
+    from search import indexing
+
     settings.MHA_PAGE_CACHE_SECONDS = 300  # the page cache must let go too
     users = _users(world)
+    indexing.rebuild()  # the search doors (the database engine here; every engine elsewhere)
     if role != "anonymous":
         client.force_login(users[role])
     before = _doors(client, world)
