@@ -75,3 +75,22 @@ def test_the_migration_keeps_the_persons_names_and_fills_only_what_it_lacked():
     assert coop.name_en == "Paimo Batik Cooperative"
     assert coop.name_hmn == "Paimo Dob Mongl"
     assert coop.village.slug == "mig-paimo"
+
+
+def test_a_curator_editing_a_cooperative_is_sent_to_its_person_for_names(client, world):
+    from django.apps import apps as django_apps
+
+    from archive.marketplace.roles import grant_curators
+    from tests import factories
+
+    last = [a for a in django_apps.get_app_configs() if a.models_module is not None][-1]
+    grant_curators(sender=last)
+    client.force_login(factories.user(groups=("Curators",), is_staff=True, is_superuser=True))
+    coop, profile = world["coop"], world["profile"]
+    page = client.get(f"/admin/snippets/marketplace/cooperative/edit/{coop.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"/admin/snippets/people/person/edit/{coop.person_id}/" in html
+    assert 'name="name_zh"' not in html  # names are no longer typed twice
+    html = client.get(f"/admin/snippets/marketplace/artisanprofile/edit/{profile.pk}/").content
+    assert f"/admin/snippets/people/person/edit/{profile.person_id}/".encode() in html

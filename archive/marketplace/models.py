@@ -33,6 +33,7 @@ from archive.core.i18n import localized
 from archive.people.models import ConsentRecord
 
 from .originals import adopt_upload, is_fresh_upload
+from .panels import PartyPanel
 
 #: The consent scope that covers the marketplace (``people.ConsentRecord.Scope``).
 MARKETPLACE_SCOPE = ConsentRecord.Scope.COMMERCIAL
@@ -192,6 +193,7 @@ class Cooperative(MarketplaceParty):
 
     panels = [
         FieldPanel("person"),
+        PartyPanel(heading=_("Who they are")),
         FieldPanel("slug"),
         FieldPanel("photo_upload"),
         MarketplaceParty.story_panel,
@@ -242,6 +244,7 @@ class ArtisanProfile(MarketplaceParty):
 
     panels = [
         FieldPanel("person"),
+        PartyPanel(heading=_("Who they are")),
         FieldPanel("slug"),
         FieldPanel("cooperative"),
         FieldPanel("photo_upload"),
