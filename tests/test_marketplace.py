@@ -408,6 +408,11 @@ def test_a_profile_photo_is_served_to_every_role_until_the_consent_goes(
         assert profile.photo_url("web") in client.get(profile.get_absolute_url()).content.decode()
         assert coop.photo_url("web") in client.get(coop.get_absolute_url()).content.decode()
         assert profile.photo_url("thumb") in client.get(world["pattern"].url).content.decode()
+    # The curator editing the profile sees the stored photo.
+    admin = Client()
+    admin.force_login(factories.user(is_staff=True, is_superuser=True))
+    edit = admin.get(f"/admin/snippets/marketplace/artisanprofile/edit/{profile.pk}/")
+    assert edit.status_code == 200 and profile.photo_url("thumb") in edit.content.decode()
     local = tmp_path / "web.webp"
     local.write_bytes(b"".join(clients["anonymous"].get(doors[0]).streaming_content))
     fields = pyvips.Image.new_from_file(str(local)).get_fields()
