@@ -24,7 +24,7 @@ from archive.marketplace.models import (
     ProductPhoto,
     ShopLink,
 )
-from archive.marketplace.photos import make_renditions, store_original
+from archive.marketplace.photos import make_renditions, render_portrait, store_original
 from archive.people.models import ConsentRecord, Person
 from archive.vocabularies import models as vocab
 from archive.vocabularies.loader import DATA_DIR, DataError
@@ -65,6 +65,25 @@ def _manager():
     return user
 
 
+def _picture(spec: dict, path: Path) -> Path:
+    if not path.exists():
+        media.pattern(
+            path, motif=spec["motif"], palette=spec["palette"], seed=spec["seed"], size=(1200, 900)
+        )
+    return path
+
+
+def _profile_photo(party, entry: dict, cache: Path, progress) -> None:
+    """The profile's photo, stored once and rendered by the pipeline (made once)."""
+    if party.photo_id or not entry.get("photo"):
+        return
+    path = _picture(entry["photo"], cache / f"{party.door}-{party.slug}.jpg")
+    party.photo = store_original(path, path.name)
+    type(party).objects.filter(pk=party.pk).update(photo=party.photo)
+    render_portrait(party)
+    progress(f"  profile photo {path.name}")
+
+
 @transaction.atomic
 def load_marketplace(with_media: bool = True, progress=print) -> dict:
     data = yaml.safe_load((DATA_DIR / "demo" / "marketplace.yaml").read_text(encoding="utf-8"))
@@ -81,10 +100,6 @@ def load_marketplace(with_media: bool = True, progress=print) -> dict:
             slug=entry["slug"],
             defaults={
                 "person": _person(entry["person"]),
-                "name_zh": entry["name_zh"],
-                "name_en": entry.get("name_en", ""),
-                "name_hmn": entry.get("name_hmn", ""),
-                "village": vocab.Place.objects.filter(slug=entry.get("village")).first(),
                 "story_zh": entry.get("story_zh", ""),
                 "story_en": entry.get("story_en", ""),
                 "notify_email": entry.get("notify_email", ""),
@@ -92,6 +107,11 @@ def load_marketplace(with_media: bool = True, progress=print) -> dict:
                 "published": True,
             },
         )
+    cache = Path(settings.VAR_DIR) / "demo-media"
+    cache.mkdir(parents=True, exist_ok=True)
+    if with_media:
+        for entry in data.get("cooperatives") or []:
+            _profile_photo(coops[entry["slug"]], entry, cache, progress)
     artisans = {}
     for entry in data.get("artisans") or []:
         profile, _ = ArtisanProfile.objects.update_or_create(
@@ -110,9 +130,9 @@ def load_marketplace(with_media: bool = True, progress=print) -> dict:
         profile.techniques.set(_terms(vocab.Technique, entry.get("techniques")))
         profile.motifs.set(_terms(vocab.Motif, entry.get("motifs")))
         profile.save()
+        if with_media:
+            _profile_photo(profile, entry, cache, progress)
         artisans[entry["slug"]] = profile
-    cache = Path(settings.VAR_DIR) / "demo-media"
-    cache.mkdir(parents=True, exist_ok=True)
     for entry in data.get("products") or []:
         product, _ = Product.objects.update_or_create(
             slug=entry["slug"],
@@ -143,15 +163,7 @@ def load_marketplace(with_media: bool = True, progress=print) -> dict:
             )
         if with_media and not product.photos.exists() and entry.get("photo"):
             spec = entry["photo"]
-            path = cache / f"product-{entry['slug']}.jpg"
-            if not path.exists():
-                media.pattern(
-                    path,
-                    motif=spec["motif"],
-                    palette=spec["palette"],
-                    seed=spec["seed"],
-                    size=(1200, 900),
-                )
+            path = _picture(spec, cache / f"product-{entry['slug']}.jpg")
             photo = ProductPhoto.objects.create(
                 product=product, original=store_original(path, path.name), sort_order=0
             )

@@ -94,7 +94,10 @@ def facet_labels(name: str, values: list[str]) -> dict[str, str]:
             out[term.slug] = label
         return {v: out.get(v, v) for v in values}
     if name == "cooperative" and values:
-        names = {c.slug: localized(c, "name") for c in Cooperative.objects.filter(slug__in=values)}
+        names = {
+            c.slug: localized(c, "name")
+            for c in Cooperative.objects.filter(slug__in=values).select_related("person")
+        }
         return {v: names.get(v, v) for v in values}
     if name == "collection" and values:
         pages = {p.slug: p.display_title for p in CollectionPage.objects.filter(slug__in=values)}

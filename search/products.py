@@ -56,7 +56,7 @@ def price_band(price: Decimal | None) -> str:
 def shown_products() -> QuerySet:
     return (
         Product.objects.shown()
-        .select_related("artisan__person__village__broader", "cooperative")
+        .select_related("artisan__person__village__broader", "cooperative__person")
         .prefetch_related("motifs", "techniques", "materials", "photos")
         .order_by("pk")
     )

@@ -9,6 +9,7 @@ says so.
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from archive.access import policy
 from archive.core.i18n import fallback_order
+from archive.marketplace.discovery import CURRENCY, availability_text, format_price
 from archive.marketplace.models import Product
 from archive.ops import metrics
 
@@ -92,6 +94,24 @@ def _pick(doc: dict, marks: dict, field: str) -> tuple[str, str | None]:
     return "", None
 
 
+def _offer(doc: dict) -> dict | None:
+    """A product hit's price (CNY, or on request) and availability, as its page shows them."""
+    if doc["type"] != products.PRODUCT_TYPE:
+        return None
+    availability = next(iter((doc.get("facets") or {}).get("availability") or []), "")
+    amount = doc.get("price")
+    return {
+        "price": {
+            "amount": f"{Decimal(str(amount)):.2f}" if amount is not None else None,
+            "currency": CURRENCY,
+            "on_request": amount is None,
+        },
+        "availability": availability,
+        "price_text": format_price(amount),
+        "availability_text": availability_text(availability),
+    }
+
+
 def present(result: SearchResult) -> dict:
     hits = []
     for hit in result.hits:
@@ -117,6 +137,7 @@ def present(result: SearchResult) -> dict:
             "snippet_html": desc_html,
             "snippet": desc[:200],
             "cue": None,
+            "offer": _offer(doc),
         }
         if hit.cue:
             second = int(hit.cue["start"])
@@ -208,6 +229,11 @@ def api_search(request):
             "identifier": h["identifier"],
             "collection": h["collection"],
             "year": h["year"],
+            "offer": (
+                {"price": h["offer"]["price"], "availability": h["offer"]["availability"]}
+                if h["offer"]
+                else None
+            ),
             "highlight": h["title_html"] or h["snippet_html"],
             "transcript": (
                 {"start": h["cue"]["start"], "url": request.build_absolute_uri(h["cue"]["url"])}

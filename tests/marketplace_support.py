@@ -46,15 +46,19 @@ def market() -> dict:
     maker.is_artisan = True
     maker.save()
     consent(maker)
-    coop_person = factories.person(consent=None, kind="cooperative", name_zh="排莫绣娘合作社")
+    coop_person = factories.person(
+        consent=None,
+        kind="cooperative",
+        name_zh="排莫绣娘合作社",
+        name_en="Paimo Embroiderers' Cooperative",
+    )
+    coop_person.village = village
+    coop_person.save()
     consent(coop_person)
     manager = factories.user(email="manager@example.org", is_staff=True)
     coop = Cooperative.objects.create(
         person=coop_person,
         slug=f"paimo-coop-{tag}",
-        name_zh="排莫绣娘合作社",
-        name_en="Paimo Embroiderers' Cooperative",
-        village=village,
         manager=manager,
         notify_email="coop@example.org",
         published=True,

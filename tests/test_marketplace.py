@@ -59,6 +59,10 @@ def _doors(client, world) -> dict[str, bool]:
         "api list": sleeve.slug in client.get("/api/v1/products").content.decode(),
         "api product": client.get(f"/api/v1/products/{sleeve.slug}").status_code == 200,
         "item page": sleeve.get_absolute_url() in client.get(world["pattern"].url).content.decode(),
+        "search page": sleeve.get_absolute_url()
+        in client.get("/search/", {"type": "product"}).content.decode(),
+        "api search": sleeve.slug
+        in client.get("/api/v1/search", {"type": "product"}).content.decode(),
     }
     return seen
 
@@ -88,8 +92,11 @@ def test_an_unpublished_product_is_on_no_door(client, world):
 def test_each_role_sees_the_shop_until_the_artisan_withdraws(
     client, world, role, settings, django_capture_on_commit_callbacks
 ):
+    from search import indexing
+
     settings.MHA_PAGE_CACHE_SECONDS = 300  # the page cache must let go too
     users = _users(world)
+    indexing.rebuild()  # the search doors (the database engine here; every engine elsewhere)
     if role != "anonymous":
         client.force_login(users[role])
     before = _doors(client, world)
@@ -362,3 +369,92 @@ def test_an_enquiry_without_a_name_is_shown_again_with_the_reason(client, world)
     assert "errorlist" in html and "two butterflies" in html
     assert world["products"]["sleeve"].get_absolute_url() in html
     assert not Enquiry.objects.exists() and not mail.outbox
+
+
+def test_a_profile_photo_is_served_to_every_role_until_the_consent_goes(
+    world, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    import pyvips
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from demo import mediamaker
+
+    settings.MHA_PAGE_CACHE_SECONDS = 300  # the page cache must let go too
+    path = mediamaker.card(tmp_path / "amei.jpg", 600, 800, camera="FieldCam", gps=(26.5, 108.2))
+    profile, coop = world["profile"], world["coop"]
+    with django_capture_on_commit_callbacks(execute=True):
+        for party in (profile, coop):
+            party.photo_upload = SimpleUploadedFile("amei.jpg", path.read_bytes())
+            party.full_clean()
+            party.save()
+    profile.refresh_from_db()
+    assert profile.photo.kind == "image" and not profile.photo_upload and profile.photo_web
+    users = _users(world)
+    clients = {"anonymous": Client()}
+    for role in ROLES[1:]:
+        clients[role] = Client()
+        clients[role].force_login(users[role])
+    doors = (
+        profile.photo_url("web"),
+        profile.photo_url("thumb"),
+        coop.photo_url("web"),
+    )
+    for role, client in clients.items():
+        for url in doors:
+            response = client.get(url)
+            assert response.status_code == 200, (role, url)
+            assert response["Content-Type"] == "image/webp"
+        assert profile.photo_url("web") in client.get(profile.get_absolute_url()).content.decode()
+        assert coop.photo_url("web") in client.get(coop.get_absolute_url()).content.decode()
+        assert profile.photo_url("thumb") in client.get(world["pattern"].url).content.decode()
+    # The curator editing the profile sees the stored photo.
+    admin = Client()
+    admin.force_login(factories.user(is_staff=True, is_superuser=True))
+    edit = admin.get(f"/admin/snippets/marketplace/artisanprofile/edit/{profile.pk}/")
+    assert edit.status_code == 200 and profile.photo_url("thumb") in edit.content.decode()
+    local = tmp_path / "web.webp"
+    local.write_bytes(b"".join(clients["anonymous"].get(doors[0]).streaming_content))
+    fields = pyvips.Image.new_from_file(str(local)).get_fields()
+    assert not [f for f in fields if f.startswith("exif-ifd3")]  # GPS
+    with django_capture_on_commit_callbacks(execute=True):
+        for person in (world["maker"], coop.person):
+            ConsentRecord.objects.get(person=person, scope="commercial").withdraw(
+                timezone.localdate()
+            )
+    for role, client in clients.items():
+        for url in doors:
+            assert client.get(url).status_code == 404, (role, url)
+        assert profile.photo_url("thumb") not in client.get(world["pattern"].url).content.decode()
+
+
+def test_a_profile_photo_that_is_not_an_image_is_refused_with_the_reason(world):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    profile = world["profile"]
+    profile.photo_upload = SimpleUploadedFile("amei.jpg", b"\xff\xd8\xff oops")
+    with pytest.raises(ValidationError) as refused:
+        profile.full_clean()
+    assert "photo_upload" in refused.value.message_dict
+    profile.refresh_from_db()
+    assert profile.photo is None
+
+
+def test_an_artisan_credited_on_an_item_links_to_her_profile_while_it_is_shown(
+    client, world, django_capture_on_commit_callbacks
+):
+    from archive.items.models import ItemPerson
+
+    pattern, profile = world["pattern"], world["profile"]
+    ItemPerson.objects.create(item=pattern, person=world["maker"], role="artisan")
+    link = f'<a href="{profile.get_absolute_url()}" class="artisan-link">'
+    page = client.get(pattern.url).content.decode()
+    assert page.count(link) >= 2  # in the credits, and under "made today by"
+    with django_capture_on_commit_callbacks(execute=True):
+        ConsentRecord.objects.get(person=world["maker"], scope="commercial").withdraw(
+            timezone.localdate()
+        )
+    page = client.get(pattern.url).content.decode()
+    assert profile.get_absolute_url() not in page
+    assert world["maker"].name_en in page or world["maker"].name_zh in page  # still credited

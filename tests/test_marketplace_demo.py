@@ -31,6 +31,12 @@ def test_the_demo_marketplace_loads_with_photos_and_links_demo_items(client, set
     pattern = ItemPage.objects.get(identifier="MHA-EMB-0001")
     html = client.get(pattern.url).content.decode()
     assert sleeve.get_absolute_url() in html
+    # The profiles' own photos, through the same renditions and door.
+    hou = ArtisanProfile.objects.get(slug="hou-abang")
+    coop = Cooperative.objects.get(slug="paimo-batik")
+    for party in (hou, coop):
+        assert client.get(party.photo_url("thumb"))["Content-Type"] == "image/webp"
+    assert hou.photo_url("web") in client.get(hou.get_absolute_url()).content.decode()
     # A second run changes nothing and makes no second photo.
     load_marketplace(with_media=True, progress=lambda s: None)
     assert Product.objects.count() == 5 and sleeve.photos.count() == 1

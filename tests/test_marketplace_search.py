@@ -131,3 +131,22 @@ def test_a_withdrawal_takes_every_product_out_of_search_at_once(
         )
     assert product_hits() == []
     assert engine.more_like_this(world["pattern"].pk, True, policy.CURATORS) == []
+
+
+def test_a_product_hit_shows_its_price_in_yuan_and_its_availability(engine, world, client):
+    page = client.get(
+        "/search/", {"type": "product"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert '<span class="price">¥680.00</span> · 现货' in page
+    assert '<span class="price">价格面议</span> · 接受定制' in page
+    english = client.get("/en/search/", {"q": "collar"}).content.decode()
+    assert '<span class="price">Price on request</span> · Made to order' in english
+    hits = client.get("/api/v1/search", {"type": "product"}).json()["results"]
+    offers = {h["identifier"]: h["offer"] for h in hits}
+    assert offers[world["products"]["sleeve"].slug] == {
+        "price": {"amount": "680.00", "currency": "CNY", "on_request": False},
+        "availability": "in_stock",
+    }
+    assert offers[world["products"]["collar"].slug]["price"]["on_request"] is True
+    items = client.get("/api/v1/search", {"q": "butterfly", "type": "embroidery"}).json()
+    assert items["results"] and all(h["offer"] is None for h in items["results"])

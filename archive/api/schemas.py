@@ -80,6 +80,11 @@ class SearchHit(Schema):
     year: int | None
     highlight: str | None
     transcript: dict | None = Field(description="The second a transcript line matched, if any")
+    offer: dict | None = Field(
+        default=None,
+        description="A product's price (amount in CNY, or on request) and availability; "
+        "null for archive items",
+    )
 
 
 class SearchResults(Schema):

@@ -3,11 +3,13 @@ and the rows of the product feed (CSV and JSON) that e-commerce platforms import
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 
 from archive.core.i18n import localized
 
-from .models import SCHEMA_AVAILABILITY, Product
+from .models import SCHEMA_AVAILABILITY, Availability, Product
 
 CURRENCY = "CNY"
 FEED_FIELDS = (
@@ -71,10 +73,22 @@ def product_json_ld(product: Product, request, heritage=()) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def price_text(product: Product) -> str:
-    if product.price_cny is None:
+def format_price(amount: Decimal | float | None) -> str:
+    """A price as Chinese shops write it (``¥1,280.00``), or "price on request"."""
+    if amount is None:
         return _("Price on request")
-    return f"¥{product.price_cny:,.2f}"
+    return f"¥{Decimal(str(amount)):,.2f}"
+
+
+def price_text(product: Product) -> str:
+    return format_price(product.price_cny)
+
+
+def availability_text(value: str) -> str:
+    try:
+        return str(Availability(value).label)
+    except ValueError:
+        return ""
 
 
 def feed_row(product: Product, request) -> dict:

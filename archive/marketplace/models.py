@@ -29,11 +29,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 
 from archive.access.policy import is_curator
-from archive.assets.ingest import MediaError
 from archive.core.i18n import localized
 from archive.people.models import ConsentRecord
 
-from .originals import store_original
+from .originals import adopt_upload, is_fresh_upload
+from .panels import PartyPanel
 
 #: The consent scope that covers the marketplace (``people.ConsentRecord.Scope``).
 MARKETPLACE_SCOPE = ConsentRecord.Scope.COMMERCIAL
@@ -57,37 +57,130 @@ class ContactPreference(models.TextChoices):
     IN_PERSON = "in_person", _("In person, in the village")
 
 
-class CooperativeQuerySet(models.QuerySet):
-    def shown(self) -> CooperativeQuerySet:
-        """Published, with an active marketplace consent of the cooperative as a group."""
+class ShownQuerySet(models.QuerySet):
+    def shown(self):
+        """Published, with an active marketplace consent of the person (or group) behind it."""
         return self.filter(published=True).filter(marketplace_consent_q())
 
 
-class Cooperative(ClusterableModel):
-    """A group of artisans who sell together; its manager answers enquiries in the admin."""
+class MarketplaceParty(ClusterableModel):
+    """What an artisan and a cooperative share: a consenting ``people.Person`` behind them,
+    their photo and their story in their own words, where enquiries go, and the one
+    ``shown()`` rule. Who they are (names, village) is read from the person, never copied.
 
-    #: The cooperative as a consenting party (a ``Person`` of kind cooperative).
-    person = models.OneToOneField(
-        "people.Person",
-        verbose_name=_("person record (for consent)"),
-        on_delete=models.PROTECT,
-        related_name="cooperative",
-    )
+    The photo is checked and stored once by checksum as an ``assets.Original`` (through the
+    media pipeline, as a product photo is); ``photo_thumb`` and ``photo_web`` are the
+    pipeline's renditions, served only while the profile is shown (``views.portrait``)."""
+
+    #: The public door's name for this kind (``/market/portraits/<door>/<slug>/...``).
+    door = ""
+
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=120)
-    name_en = models.CharField(_("name (English / pinyin)"), max_length=120, blank=True)
-    name_hmn = models.CharField(_("name (Miao)"), max_length=120, blank=True)
-    village = models.ForeignKey(
-        "vocabularies.Place",
-        verbose_name=_("village"),
+    #: Only while a curator's upload is on its way to becoming ``photo``.
+    photo_upload = models.FileField(
+        _("photo"),
+        upload_to="market/incoming/",
+        max_length=255,
+        blank=True,
+        help_text=_("A portrait, or of their work. Shown only while their consent stands."),
+    )
+    photo = models.ForeignKey(
+        "assets.Original",
+        verbose_name=_("photo"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
+        editable=False,
+    )
+    photo_thumb = models.FileField(
+        upload_to="market/people/", max_length=255, blank=True, editable=False
+    )
+    photo_web = models.FileField(
+        upload_to="market/people/", max_length=255, blank=True, editable=False
     )
     story_zh = models.TextField(_("story (Chinese)"), blank=True)
     story_en = models.TextField(_("story (English)"), blank=True)
     story_hmn = models.TextField(_("story (Miao)"), blank=True)
+    #: Where enquiries are sent; never shown on the site.
+    notify_email = models.EmailField(_("e-mail for enquiries (not shown)"), blank=True)
+    published = models.BooleanField(_("published"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ShownQuerySet.as_manager()
+
+    story_panel = MultiFieldPanel(
+        [FieldPanel("story_zh"), FieldPanel("story_en"), FieldPanel("story_hmn")],
+        heading=_("Their story, in their own words"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+    def clean(self) -> None:
+        super().clean()
+        if is_fresh_upload(self.photo_upload):
+            original = adopt_upload(self.photo_upload, "photo_upload")
+            if original.pk != self.photo_id:
+                # A new picture: the renditions are made again from it.
+                self.photo, self.photo_thumb, self.photo_web = original, "", ""
+            self.photo_upload = ""  # stored as an original; the upload itself is not kept
+
+    def save(self, *args, **kwargs) -> None:
+        if is_fresh_upload(self.photo_upload):
+            self.clean()  # a save without a form (a script, the shell) checks it too
+        super().save(*args, **kwargs)
+
+    def photo_url(self, name: str = "web") -> str:
+        return reverse("marketplace:portrait", args=[self.door, self.slug, name])
+
+    @property
+    def photo_url_thumb(self) -> str:
+        return self.photo_url("thumb")
+
+    @property
+    def photo_url_web(self) -> str:
+        return self.photo_url("web")
+
+    @property
+    def name(self) -> str:
+        return self.person.name
+
+    @property
+    def name_zh(self) -> str:
+        return self.person.name_zh
+
+    @property
+    def name_en(self) -> str:
+        return self.person.name_en
+
+    @property
+    def name_hmn(self) -> str:
+        return self.person.name_hmn
+
+    @property
+    def village(self):
+        return self.person.village
+
+    @property
+    def story(self) -> str:
+        return localized(self, "story")
+
+
+class Cooperative(MarketplaceParty):
+    """A group of artisans who sell together; its manager answers enquiries in the admin.
+    Its names and village are those of its person record (edited there)."""
+
+    #: The cooperative as a consenting party (a ``Person`` of kind cooperative).
+    person = models.OneToOneField(
+        "people.Person",
+        verbose_name=_("person record (names, village, consent)"),
+        on_delete=models.PROTECT,
+        related_name="cooperative",
+    )
     #: The site user who reads this cooperative's enquiries in the admin.
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -97,53 +190,29 @@ class Cooperative(ClusterableModel):
         on_delete=models.SET_NULL,
         related_name="managed_cooperatives",
     )
-    #: Where enquiries are sent; never shown on the site.
-    notify_email = models.EmailField(_("e-mail for enquiries (not shown)"), blank=True)
-    published = models.BooleanField(_("published"), default=False)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    objects = CooperativeQuerySet.as_manager()
 
     panels = [
         FieldPanel("person"),
+        PartyPanel(heading=_("Who they are")),
         FieldPanel("slug"),
-        FieldRowPanel([FieldPanel("name_zh"), FieldPanel("name_en"), FieldPanel("name_hmn")]),
-        FieldPanel("village"),
-        MultiFieldPanel(
-            [FieldPanel("story_zh"), FieldPanel("story_en"), FieldPanel("story_hmn")],
-            heading=_("Their story, in their own words"),
-        ),
+        FieldPanel("photo_upload"),
+        MarketplaceParty.story_panel,
         FieldRowPanel([FieldPanel("manager"), FieldPanel("notify_email")]),
         FieldPanel("published"),
     ]
 
+    door = "cooperative"
+
     class Meta:
         verbose_name = _("cooperative")
         verbose_name_plural = _("cooperatives")
-        ordering = ["name_zh"]
-
-    def __str__(self) -> str:
-        return " / ".join(x for x in (self.name_zh, self.name_en) if x)
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
-    @property
-    def story(self) -> str:
-        return localized(self, "story")
+        ordering = ["person__name_zh"]
 
     def get_absolute_url(self) -> str:
         return reverse("marketplace:cooperative", args=[self.slug])
 
 
-class ArtisanQuerySet(models.QuerySet):
-    def shown(self) -> ArtisanQuerySet:
-        """Published, with the artisan's active marketplace consent."""
-        return self.filter(published=True).filter(marketplace_consent_q())
-
-
-class ArtisanProfile(ClusterableModel):
+class ArtisanProfile(MarketplaceParty):
     """A living artisan as buyers meet them: their work, their story, how to reach them."""
 
     person = models.OneToOneField(
@@ -152,7 +221,6 @@ class ArtisanProfile(ClusterableModel):
         on_delete=models.PROTECT,
         related_name="artisan_profile",
     )
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
     cooperative = models.ForeignKey(
         Cooperative,
         verbose_name=_("cooperative"),
@@ -167,54 +235,31 @@ class ArtisanProfile(ClusterableModel):
     motifs = ParentalManyToManyField(
         "vocabularies.Motif", verbose_name=_("motifs"), blank=True, related_name="+"
     )
-    story_zh = models.TextField(_("story (Chinese)"), blank=True)
-    story_en = models.TextField(_("story (English)"), blank=True)
-    story_hmn = models.TextField(_("story (Miao)"), blank=True)
     contact_preference = models.CharField(
         _("prefers to be contacted"),
         max_length=20,
         choices=ContactPreference.choices,
         default=ContactPreference.ENQUIRY,
     )
-    #: Where enquiries are sent; never shown on the site.
-    notify_email = models.EmailField(_("e-mail for enquiries (not shown)"), blank=True)
-    published = models.BooleanField(_("published"), default=False)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    objects = ArtisanQuerySet.as_manager()
 
     panels = [
         FieldPanel("person"),
+        PartyPanel(heading=_("Who they are")),
         FieldPanel("slug"),
         FieldPanel("cooperative"),
+        FieldPanel("photo_upload"),
         FieldRowPanel([FieldPanel("techniques"), FieldPanel("motifs")]),
-        MultiFieldPanel(
-            [FieldPanel("story_zh"), FieldPanel("story_en"), FieldPanel("story_hmn")],
-            heading=_("Their story, in their own words"),
-        ),
+        MarketplaceParty.story_panel,
         FieldRowPanel([FieldPanel("contact_preference"), FieldPanel("notify_email")]),
         FieldPanel("published"),
     ]
+
+    door = "artisan"
 
     class Meta:
         verbose_name = _("artisan profile")
         verbose_name_plural = _("artisan profiles")
         ordering = ["slug"]
-
-    def __str__(self) -> str:
-        return str(self.person)
-
-    @property
-    def name(self) -> str:
-        return self.person.name
-
-    @property
-    def story(self) -> str:
-        return localized(self, "story")
-
-    @property
-    def village(self):
-        return self.person.village
 
     def get_absolute_url(self) -> str:
         return reverse("marketplace:artisan", args=[self.slug])
@@ -385,11 +430,8 @@ class ProductPhoto(Orderable):
 
     def clean(self) -> None:
         super().clean()
-        if self.upload and getattr(self.upload, "_committed", True) is False:
-            try:
-                original = store_original(self.upload, self.upload.name)
-            except MediaError as exc:
-                raise ValidationError({"upload": str(exc)}) from exc
+        if is_fresh_upload(self.upload):
+            original = adopt_upload(self.upload, "upload")
             if original.pk != self.original_id:
                 # A new picture: the renditions are made again from it.
                 self.original, self.thumb, self.web = original, "", ""
@@ -398,7 +440,7 @@ class ProductPhoto(Orderable):
             raise ValidationError({"upload": _("Choose a photo to upload.")})
 
     def save(self, *args, **kwargs) -> None:
-        if self.upload and getattr(self.upload, "_committed", True) is False:
+        if is_fresh_upload(self.upload):
             self.clean()  # a save without a form (a script, the shell) checks it too
         super().save(*args, **kwargs)
 

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,11 @@ def _spool(source: BinaryIO, out: BinaryIO) -> tuple[str, int]:
         out.write(chunk)
         size += len(chunk)
     return digest.hexdigest(), size
+
+
+def is_fresh_upload(fieldfile) -> bool:
+    """A file a form (or a script) just handed over, not yet stored anywhere."""
+    return bool(fieldfile) and getattr(fieldfile, "_committed", True) is False
 
 
 def store_original(source: BinaryIO | Path, filename: str) -> Original:
@@ -58,3 +64,11 @@ def store_original(source: BinaryIO | Path, filename: str) -> Original:
         return original
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+def adopt_upload(fieldfile, field: str) -> Original:
+    """Store a fresh upload as an ``Original``; a refusal is the form's error on ``field``."""
+    try:
+        return store_original(fieldfile, fieldfile.name)
+    except MediaError as exc:
+        raise ValidationError({field: str(exc)}) from exc

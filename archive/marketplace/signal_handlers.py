@@ -58,10 +58,9 @@ def _on_photo(sender, instance: ProductPhoto, **kwargs) -> None:
 
 
 def _on_profile(sender, instance, **kwargs) -> None:
-    if isinstance(instance, ArtisanProfile):
-        ids = list(instance.products.values_list("pk", flat=True))
-    else:
-        ids = list(instance.products.values_list("pk", flat=True))
+    if instance.photo_id and not instance.photo_web:
+        photos.enqueue_portrait(instance)
+    ids = list(instance.products.values_list("pk", flat=True))
     transaction.on_commit(lambda: products_changed(ids))
 
 

@@ -26,12 +26,13 @@ from archive.items.models import ItemPage
 from . import discovery, notify
 from .forms import EnquiryForm
 from .models import ArtisanProfile, Cooperative, Product, ProductPhoto
+from .photos import PARTIES
 
 
 def _products():
     return (
         Product.objects.shown()
-        .select_related("artisan__person__village", "cooperative")
+        .select_related("artisan__person__village", "cooperative__person")
         .prefetch_related("photos", "motifs", "techniques", "materials", "shop_links")
     )
 
@@ -56,7 +57,7 @@ def _page(request, template: str, context: dict, cacheable: bool = True) -> Http
 
 def artisan(request, slug: str):
     profile = get_object_or_404(
-        ArtisanProfile.objects.shown().select_related("person__village", "cooperative"),
+        ArtisanProfile.objects.shown().select_related("person__village", "cooperative__person"),
         slug=slug,
     )
     context = {
@@ -70,7 +71,9 @@ def artisan(request, slug: str):
 
 
 def cooperative(request, slug: str):
-    coop = get_object_or_404(Cooperative.objects.shown().select_related("village"), slug=slug)
+    coop = get_object_or_404(
+        Cooperative.objects.shown().select_related("person__village"), slug=slug
+    )
     context = {
         "cooperative": coop,
         "artisans": ArtisanProfile.objects.shown()
@@ -178,6 +181,22 @@ def _photo(request, photo_id: int, name: str):
 
 
 photo = read_only_door(_photo)
+
+
+def _portrait(request, kind: str, slug: str, name: str):
+    """An artisan's or cooperative's photo, only while their profile is shown."""
+    model = PARTIES.get(kind)
+    if model is None or name not in ("thumb", "web"):
+        raise Http404
+    party = get_object_or_404(model.objects.shown(), slug=slug)
+    fieldfile = getattr(party, f"photo_{name}")
+    if not fieldfile:
+        raise Http404
+    response = ranged_file_response(request, fieldfile, "image/webp")
+    return share(response, True, same_for_every_reader=True)
+
+
+portrait = read_only_door(_portrait)
 
 
 def _feed_rows(request) -> list[dict]:

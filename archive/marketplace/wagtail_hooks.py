@@ -25,9 +25,9 @@ class CooperativeViewSet(SnippetViewSet):
     model = Cooperative
     icon = "group"
     menu_label = _("Cooperatives")
-    list_display = ["name_zh", "name_en", "village", "manager", "published"]
+    list_display = ["person", "village", "manager", "published"]
     list_filter = ["published"]
-    search_fields = ["slug", "name_zh", "name_en"]
+    search_fields = ["slug", "person__name_zh", "person__name_en"]
 
 
 class ProductViewSet(SnippetViewSet):

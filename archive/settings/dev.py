@@ -13,7 +13,11 @@ INTERNAL_IPS = ["127.0.0.1"]
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Enquiry notifications and other mail: printed, or one file per message in a folder.
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+if os.environ.get("MHA_EMAIL_FILE_PATH"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["MHA_EMAIL_FILE_PATH"]
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # The demo's web server and its worker are two processes: they share a cache folder, so
 # what one clears (an unpublish, a withdrawal) the other no longer serves.

@@ -52,3 +52,41 @@ def test_pattern_to_artisan_to_product_to_a_sent_enquiry(phone, live_server, sho
     assert len(mail.outbox) == 1
     assert "蝴蝶妈妈袖片" in mail.outbox[0].body
     assert "coop@example.org" in mail.outbox[0].to
+
+
+def test_a_withdrawal_sweeps_the_shop_from_every_door_the_phone_opens(
+    phone, live_server, shop, settings
+):
+    import io
+
+    from django.core.management import call_command
+
+    from search import indexing
+
+    settings.MHA_PAGE_CACHE_SECONDS = 300  # the server's page cache must let go at once
+    # Pages for everyone may be kept by the browser's own HTTP cache (and shared caches) for
+    # MHA_PUBLIC_CACHE_SECONDS (60) by design; the phone here asks the server every time.
+    settings.MHA_PUBLIC_CACHE_SECONDS = 0
+    indexing.rebuild()
+    sleeve, profile, pattern = shop["products"]["sleeve"], shop["profile"], shop["pattern"]
+    doors = {
+        "product": live_server.url + sleeve.get_absolute_url(),
+        "artisan": live_server.url + profile.get_absolute_url(),
+    }
+    for url in doors.values():
+        assert phone.goto(url).status == 200
+        assert phone.goto(url).status == 200  # the second from the page cache
+    phone.goto(live_server.url + "/search/?type=product")
+    assert phone.locator(f".hit a[href$='{sleeve.slug}/']").count() == 1
+    assert "¥680.00" in phone.locator(".hit .price").all_inner_texts()
+    call_command(
+        "consent", "withdraw", shop["maker"].slug, "--scope", "commercial", stdout=io.StringIO()
+    )
+    for name, url in doors.items():
+        assert phone.goto(url).status == 404, name
+    phone.goto(live_server.url + "/search/?type=product")
+    assert phone.locator(f".hit a[href$='{sleeve.slug}/']").count() == 0
+    phone.goto(live_server.url + pattern.url)
+    assert phone.locator(f"a[href$='{profile.slug}/']").count() == 0
+    assert phone.goto(live_server.url + "/market/products.json").status == 200
+    assert sleeve.slug not in phone.content()

@@ -47,6 +47,24 @@ def made_today_by(context, item):
     return {**made_today(item), "lowbw": context.get("lowbw")}
 
 
+@register.simple_tag
+def shown_profiles(credits) -> dict[int, str]:
+    """Of the people credited on an item, those with a shown artisan profile: person id →
+    profile address (one query, whatever the number of credits)."""
+    ids = {c.person_id for c in credits}
+    if not ids:
+        return {}
+    return {
+        p.person_id: p.get_absolute_url()
+        for p in ArtisanProfile.objects.shown().filter(person_id__in=ids).only("person", "slug")
+    }
+
+
+@register.filter
+def lookup(mapping: dict, key) -> str:
+    return mapping.get(key, "")
+
+
 @register.filter
 def price(product) -> str:
     return price_text(product)
