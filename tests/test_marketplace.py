@@ -123,6 +123,23 @@ def test_withdrawal_leaves_the_anonymous_page_cache_at_once(
     assert client.get(url).status_code == 404
 
 
+def test_a_phone_keeps_a_shop_page_only_until_it_asks_again(client, world, settings):
+    """As item pages: a browser may keep a shop page but must ask before each use (a 304 when
+    nothing changed), so a withdrawal reaches a phone at its next look, not a minute later;
+    a signed-in visitor's copy is kept by no one."""
+    settings.MHA_PAGE_CACHE_SECONDS = 300  # the kept page, as served, carries the ETag
+    for url in (
+        world["products"]["sleeve"].get_absolute_url(),
+        world["profile"].get_absolute_url(),
+    ):
+        first = client.get(url)
+        assert first["Cache-Control"] == "public, max-age=0, must-revalidate"
+        again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304
+    client.force_login(factories.user())
+    assert client.get(url)["Cache-Control"] == "private, no-store"
+
+
 def test_product_page_tells_the_story_behind_it_and_links_the_artisan(client, world):
     sleeve = world["products"]["sleeve"]
     html = client.get(sleeve.get_absolute_url()).content.decode()

@@ -48,11 +48,13 @@ def heritage_of(product: Product, user) -> list[ItemPage]:
     return list(policy.visible_items(product.draws_on.all(), user).specific().order_by("title"))
 
 
-def _page(request, template: str, context: dict, cacheable: bool = True) -> HttpResponse:
-    if cacheable:
-        mark_cacheable(request)
-    response = render(request, template, context)
-    return share(response, for_everyone=not request.user.is_authenticated)
+def _page(request, template: str, context: dict) -> HttpResponse:
+    """A page as the archive's item pages are: for an anonymous visitor kept by the page
+    cache and by browsers only as `public, max-age=0, must-revalidate` (each use asks again,
+    a 304 when nothing changed), so a withdrawal reaches a phone at its next look; for anyone
+    signed in, `private, no-store` (both said by AnonymousPageCacheMiddleware)."""
+    mark_cacheable(request)
+    return render(request, template, context)
 
 
 def artisan(request, slug: str):

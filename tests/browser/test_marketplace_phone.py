@@ -64,9 +64,6 @@ def test_a_withdrawal_sweeps_the_shop_from_every_door_the_phone_opens(
     from search import indexing
 
     settings.MHA_PAGE_CACHE_SECONDS = 300  # the server's page cache must let go at once
-    # Pages for everyone may be kept by the browser's own HTTP cache (and shared caches) for
-    # MHA_PUBLIC_CACHE_SECONDS (60) by design; the phone here asks the server every time.
-    settings.MHA_PUBLIC_CACHE_SECONDS = 0
     indexing.rebuild()
     sleeve, profile, pattern = shop["products"]["sleeve"], shop["profile"], shop["pattern"]
     doors = {
