@@ -154,3 +154,55 @@ def test_a_task_the_queue_did_not_take_is_kept_and_queued_when_it_is_back(tmp_pa
         " |"
     )
     assert status == "ready" and not error.strip()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounts a small tmpfs (a disk that fills up)")
+def test_an_upload_onto_a_full_disk_is_refused_clearly_and_resumes_once_there_is_room(
+    settings, tmp_path, item
+):
+    import base64
+    import hashlib
+
+    from django.urls import reverse
+
+    from archive.assets.models import MediaAsset
+    from demo import mediamaker as make
+
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    settings.MHA_UPLOAD_STAGING_DIR = staging
+    body = make.tone(tmp_path / "field.wav", 3.0).read_bytes()  # ~260 kB
+    curator = Client(raise_request_exception=False)
+    curator.force_login(factories.user(groups=("Curators",), is_staff=True))
+    tus = {"HTTP_TUS_RESUMABLE": "1.0.0"}
+    meta = ",".join(
+        f"{k} {base64.b64encode(str(v).encode()).decode()}"
+        for k, v in {"item": item.pk, "filename": "field.wav"}.items()
+    )
+    location = curator.post(
+        reverse("tus_uploads"), HTTP_UPLOAD_LENGTH=str(len(body)), HTTP_UPLOAD_METADATA=meta, **tus
+    )["Location"]
+
+    def send():
+        return curator.generic(
+            "PATCH",
+            location,
+            body,
+            content_type="application/offset+octet-stream",
+            HTTP_UPLOAD_OFFSET="0",
+            **tus,
+        )
+
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(staging)], check=True)
+    try:
+        full = send()
+        assert full.status_code == 507 and full["Retry-After"] == "30"
+        assert "存储空间已满" in full.content.decode()  # the admin speaks Chinese by default
+        assert curator.head(location, **tus)["Upload-Offset"] == "0"  # nothing half-kept
+    finally:
+        subprocess.run(["umount", "-l", str(staging)], check=True)
+    assert not MediaAsset.objects.exists()
+    done = send()  # room again: the client sends the same piece from the same offset
+    assert done.status_code == 204
+    asset = MediaAsset.objects.get(pk=curator.get(location).json()["asset"])
+    assert asset.original.sha256 == hashlib.sha256(body).hexdigest()

@@ -41,4 +41,5 @@ def test_moving_a_service_moves_the_app_and_the_web_server_with_it(monkeypatch, 
     for old in ("54329", "63799", "9390", "9260"):
         assert old not in steps and old not in " ".join(env[k] for k in env if "URL" in k)
     [web] = services.resolve(["web"])
+    assert env["MHA_WEB_BIND_1"] == "127.0.0.1:8201"
     assert web.vars["app"] == "127.0.0.1:8201" and web.vars["s3"] == "127.0.0.1:9490"
