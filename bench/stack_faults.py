@@ -368,15 +368,24 @@ def main() -> None:
     args = parser.parse_args()
     if health().get("status") != "ok":
         raise SystemExit(f"the stack is not healthy: {health()} (make stack)")
-    lines = [f"# bench/stack_faults.py --seconds {args.seconds:g} ({time.strftime('%F %T')})"]
+    out = Path(args.out)
+    # One line per scenario, each with the command and time of its own run: a run of some
+    # scenarios keeps the others' lines.
+    kept = {}
+    if out.exists():
+        for line in out.read_text().splitlines():
+            name = line.split(" ", 1)[0].rstrip(":")
+            if name in SCENARIOS:
+                kept[name] = line
     for name in args.scenarios:
         result = SCENARIOS[name](args.seconds)
+        result["run"] = f"--seconds {args.seconds:g} at {time.strftime('%F %T')}"
         line = f"{name}: {json.dumps(result, ensure_ascii=False)}"
         print(line, flush=True)
-        lines.append(line)
-    out = Path(args.out)
+        kept[name] = line
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines) + "\n")
+    header = "# bench/stack_faults.py [--seconds N] [scenario ...]; one line per scenario"
+    out.write_text("\n".join([header, *(kept[n] for n in SCENARIOS if n in kept)]) + "\n")
     print(f"written to {out}")
 
 
