@@ -42,6 +42,7 @@ urlpatterns = [
 ]
 
 handler404 = "archive.core.views.page_not_found"
+handler500 = "archive.ops.unavailable.server_error"
 
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),

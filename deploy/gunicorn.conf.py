@@ -13,6 +13,12 @@ connection. Files never pass through these threads: they leave through nginx
 import os
 
 wsgi_app = "archive.wsgi:application"
+#: Under supervisor (deploy/supervisor/mha.conf) instance web-N listens on MHA_WEB_BIND_N,
+#: by default 127.0.0.1:810N; a --bind on the command line wins over both.
+_instance = os.environ.get("SUPERVISOR_PROCESS_NAME", "")
+if _instance.startswith("web-"):
+    _n = _instance.removeprefix("web-")
+    bind = [os.environ.get(f"MHA_WEB_BIND_{_n}") or f"127.0.0.1:810{_n}"]
 worker_class = "gthread"
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))

@@ -142,6 +142,16 @@ class Service:
         prefix = f"MHA_{spec['prefix']}_"
         self.values = {"dir": str(self.dir), "cache": str(CACHE), "root": str(ROOT)}
         self.values |= {"name": self.name, "state": str(STATE), "node": str(node)}
+        # `uses`: the services this one talks to, so that it never repeats their ports:
+        # {postgres_port}, {s3_bucket}, ... (their vars, overrides included) and {<name>_urls}
+        # (the URL of each node, comma-separated), "-" in a name written "_".
+        for other in spec.get("uses", []):
+            used = TABLE[other]
+            count = int(used.get("nodes", 0))
+            nodes = [Service(other, used, i + 1) for i in range(count)] or [Service(other, used)]
+            key = other.replace("-", "_")
+            self.values |= {f"{key}_{k}": v for k, v in nodes[0].vars.items()}
+            self.values[f"{key}_urls"] = ",".join(n.url for n in nodes)
         self.vars = {
             k: os.environ.get(prefix + k.upper(), v).format_map(self.values)
             for k, v in spec["vars"].items()

@@ -90,10 +90,26 @@ def _enqueue(asset_id: int, attempt: int, run_after=None) -> None:
     t.enqueue(asset_id, attempt)
 
 
+#: The asset's error while the task queue (Redis) did not take its task: the saved upload
+#: stays, and the next worker beat after the queue is back queues it (``requeue_stale``).
+QUEUE_UNREACHABLE = "the task queue did not answer; it is queued again when it does"
+
+
 def enqueue_processing(asset: MediaAsset) -> None:
     """Queue ``asset`` (marking it queued) once the surrounding transaction commits."""
     touch(asset.pk, status=AssetStatus.QUEUED, progress=0)
-    transaction.on_commit(lambda: process_asset.enqueue(asset.pk))
+    transaction.on_commit(lambda: _enqueue_or_mark(asset.pk))
+
+
+def _enqueue_or_mark(asset_id: int) -> bool:
+    """Queue the asset's task; a queue that does not answer leaves it marked, not lost."""
+    try:
+        process_asset.enqueue(asset_id)
+    except Exception:  # any backend's failure to take the task (Redis down: ConnectionError)
+        log.warning("asset %s: the task queue did not take it", asset_id, exc_info=True)
+        touch(asset_id, error=QUEUE_UNREACHABLE)
+        return False
+    return True
 
 
 def requeue_stale(older_than: timedelta | None = None) -> list[int]:
@@ -113,6 +129,15 @@ def requeue_stale(older_than: timedelta | None = None) -> list[int]:
         ).update(status=AssetStatus.QUEUED, progress=0, updated_at=timezone.now())
         if won:
             process_asset.enqueue(pk)
+            requeued.append(pk)
+    # Assets whose task the queue never took (it was down when they were saved).
+    for pk in MediaAsset.objects.filter(
+        status=AssetStatus.QUEUED, error=QUEUE_UNREACHABLE
+    ).values_list("pk", flat=True):
+        won = MediaAsset.objects.filter(
+            pk=pk, status=AssetStatus.QUEUED, error=QUEUE_UNREACHABLE
+        ).update(error="", updated_at=timezone.now())
+        if won and _enqueue_or_mark(pk):
             requeued.append(pk)
     return requeued
 

@@ -201,6 +201,17 @@ def _accel_tile(request, desc: Descriptor, req) -> HttpResponse | None:  # pragm
     return response
 
 
+def _keep_for_nginx(request, desc: Descriptor, req, data: bytes) -> None:
+    """Behind nginx, a rendered tile off the pre-cut grid is kept as a file nginx sends the
+    next time (public: at its own URL, without the app; else after the access check)."""
+    if not (settings.MHA_ACCEL_REDIRECT and request.method == "GET" and desc.tiles):
+        return
+    if not req.is_plain or max(req.out_w, req.out_h) > tile_files.KEEP_MAX_SIDE:
+        return
+    path = tile_files.tile_path(req.x, req.y, req.w, req.h, req.out_w, req.out_h)
+    tile_files.keep_rendered(desc.asset_id, desc.public, path, data)
+
+
 def _image(request, desc: Descriptor, req) -> HttpResponse:  # pragma: no mutate block
     accel = _accel_tile(request, desc, req)
     if accel is not None:
@@ -218,6 +229,7 @@ def _image(request, desc: Descriptor, req) -> HttpResponse:  # pragma: no mutate
                 return _error(503, "This image cannot be produced right now.")
             if len(data) <= CACHE_MAX_BYTES:
                 cache.set(key, data, CACHE_SECONDS)
+        _keep_for_nginx(request, desc, req, data)
     response = HttpResponse(data, content_type=req.content_type)
     base = service_id(request, desc.asset_id)
     response["Link"] = (

@@ -158,6 +158,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["OPTIONS"]["timeout"] = 20
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that is down or restarting: fail fast (a 503, archive/ops/unavailable.py)
+    # instead of holding the worker, and never reuse a kept connection the restart broke.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+    )
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- sign-in: every login door counts failures (django-axes) ---
@@ -242,7 +249,9 @@ if os.environ.get("MHA_S3_BUCKET"):
             # since django-storages ignores its own options once client_config is given.
             "client_config": BotoConfig(
                 connect_timeout=float(os.environ.get("MHA_S3_CONNECT_TIMEOUT", "3")),
-                read_timeout=float(os.environ.get("MHA_S3_READ_TIMEOUT", "60")),
+                # A hung S3 host (bench/stack_faults.py s3-hang): a request waits at most
+                # two attempts of this, then the visitor gets a 503 (not a minute's wait).
+                read_timeout=float(os.environ.get("MHA_S3_READ_TIMEOUT", "10")),
                 retries={"max_attempts": 2, "mode": "standard"},
                 signature_version="s3v4",
                 s3={
@@ -322,12 +331,20 @@ else:
 # the site must see that, so the web and worker processes must share one cache.
 MHA_CACHE_DIR = os.environ.get("MHA_CACHE_DIR", "")
 if os.environ.get("REDIS_URL"):
+    # django-redis: a Redis that is down is a cache miss (logged), not a 500; the site
+    # degrades to uncached pages. Short socket timeouts: a hung Redis must not hang pages.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 2,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 elif MHA_CACHE_DIR:
     CACHES = {
         "default": {

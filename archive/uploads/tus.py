@@ -242,25 +242,34 @@ def _patch(request, upload: ResumableUpload) -> HttpResponse:
 
 def _append(request, upload: ResumableUpload, room: int, checksum) -> tuple[int, bool]:
     """Append the request's body (at most ``room`` bytes); what arrived before a dropped link
-    is kept, flushed to disk, so the next HEAD names it."""
+    is kept, flushed to disk, so the next HEAD names it. A disk that fills up keeps none of
+    this request's bytes and raises (a 507, archive/ops/unavailable.py): the client resumes
+    from the same offset once there is room."""
     announced = request.headers.get("Content-Length")
     want = min(int(announced), room) if announced and announced.isdigit() else room
     received = 0
-    with open(upload.staging_path, "ab") as out:
+    # Unbuffered: a failed write is the last one, nothing is left in a buffer to land later.
+    with open(upload.staging_path, "ab", buffering=0) as out:
+        start = out.seek(0, os.SEEK_END)
         try:
             while received < want:
-                chunk = request.read(min(CHUNK, want - received))
+                try:
+                    chunk = request.read(min(CHUNK, want - received))
+                except OSError:  # the link dropped mid-body (wsgiref, gunicorn's NoMoreData)
+                    break
                 if not chunk:
                     break
-                out.write(chunk)
+                view = memoryview(chunk)
+                while view:
+                    view = view[out.write(view) :]
                 if checksum is not None:
                     checksum[0].update(chunk)
                 received += len(chunk)
-        except OSError:  # the link dropped mid-body (wsgiref, gunicorn's NoMoreData)
-            pass
-        finally:
-            out.flush()
             os.fsync(out.fileno())
+        except OSError:  # ENOSPC, EDQUOT, EIO: keep nothing half-written
+            with contextlib.suppress(OSError):  # (a device, not a file: nothing to cut)
+                os.ftruncate(out.fileno(), start)
+            raise
     return received, received == want
 
 

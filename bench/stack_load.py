@@ -1,0 +1,237 @@
+"""Load steps on the running stack (`make stack`) with Locust: phone users at rising numbers.
+
+    .venv/bin/python bench/stack_load.py [--steps 10,25,50,100,200] [--seconds 30]
+                                         [--out bench/figures/stack_load.txt]
+
+Locust (a kept load tool, used as a library) drives simulated phone users against nginx on
+127.0.0.1:8180: each waits 1-3 s between actions (reading, scrolling) and does a mix of
+home, collection pages (plain and with the filters their pages link to), item pages, search
+with facets, suggest, IIIF info.json and tiles (pre-cut and off-grid) and audio Range
+requests. Curator uploads are not in the mix (they need a signed-in admin session; the
+resumable upload is tests/test_resumable_uploads.py's). Each step spawns its users, lets
+them settle for 5 s, then counts ``--seconds``: requests/s, p50/p95/p99 of pages (HTML) and
+of everything, 5xx and failures. The knee is the first step whose page p95 is over 300 ms or
+that serves any 5xx; the issue's goal is 200 users with page p95 < 300 ms and zero 5xx.
+Bounded: stops by itself after the last step. Figures go to ``--out`` (the README quotes it).
+"""
+
+from __future__ import annotations
+
+# Locust runs on gevent: patch first, before anything opens a socket.
+from gevent import monkey
+
+monkey.patch_all()
+
+import argparse  # noqa: E402
+import collections  # noqa: E402
+import json  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import gevent  # noqa: E402
+from locust import HttpUser, between, events, task  # noqa: E402
+from locust.env import Environment  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stack_faults import BASE, HTTP, REPO, health, shell  # noqa: E402
+
+URLS = """
+import json
+from django.contrib.auth.models import AnonymousUser
+from archive.access import policy
+from archive.assets.models import MediaAsset
+from archive.items.models import ItemPage
+items = [p.url for p in policy.visible_items(ItemPage.objects.live(), AnonymousUser())[:200]]
+ready = MediaAsset.objects.filter(status='ready', access_level='public')
+audio = list(ready.filter(derivatives__name='opus').values_list('pk', flat=True)[:20])
+images = list(ready.exclude(derivatives__name='opus').values_list('pk', flat=True)[:20])
+print(json.dumps({'items': items, 'audio': audio, 'images': images}))
+"""
+PAGE_KINDS = ("home", "collection", "collection filtered", "item", "search")
+WORDS = ["butterfly", "刺绣", "song", "dragon", "飞歌", "silver", "bird", "fish", "pattern"]
+
+
+def discover() -> dict:
+    urls = json.loads(shell(URLS))
+    filters = []
+    for collection in ("/embroidery/", "/folk-music/", "/dialects/"):
+        with HTTP.open(BASE + collection, timeout=30) as response:
+            html = response.read().decode()
+        for query in set(re.findall(r'href="(\?[^"#]+)"', html)):
+            filters.append(collection + query.replace("&amp;", "&"))
+    urls["collections"] = ["/embroidery/", "/folk-music/", "/dialects/"]
+    urls["filtered"] = filters or urls["collections"]
+    return urls
+
+
+URLS_FOUND: dict = {}
+
+
+class Phone(HttpUser):
+    """A visitor on a phone: reads a while between taps."""
+
+    wait_time = between(1, 3)
+
+    @task(2)
+    def home(self):
+        self.client.get("/", name="home")
+
+    @task(2)
+    def collection(self):
+        self.client.get(random.choice(URLS_FOUND["collections"]), name="collection")
+
+    @task(2)
+    def collection_filtered(self):
+        self.client.get(random.choice(URLS_FOUND["filtered"]), name="collection filtered")
+
+    @task(4)
+    def item(self):
+        self.client.get(random.choice(URLS_FOUND["items"]), name="item")
+
+    @task(3)
+    def search(self):
+        word = random.choice(WORDS)
+        facet = random.choice(["", "&type=recording", "&type=pattern", "&collection=embroidery"])
+        self.client.get(f"/search/?q={word}{facet}", name="search")
+
+    @task(2)
+    def suggest(self):
+        self.client.get(f"/api/v1/search/suggest?q={random.choice(WORDS)[:2]}", name="suggest")
+
+    @task(2)
+    def info(self):
+        image = random.choice(URLS_FOUND["images"])
+        self.client.get(f"/iiif/3/{image}/info.json", name="iiif info.json")
+
+    @task(6)
+    def tiles(self):
+        image = random.choice(URLS_FOUND["images"])
+        for x in range(2):  # a viewer asks for a few tiles at once
+            self.client.get(
+                f"/iiif/3/{image}/{x * 512},0,512,512/512,512/0/default.jpg", name="tile pre-cut"
+            )
+        x = random.randrange(4) * 256
+        self.client.get(
+            f"/iiif/3/{image}/{x},0,256,256/256,256/0/default.jpg", name="tile off-grid"
+        )
+
+    @task(2)
+    def audio(self):
+        asset = random.choice(URLS_FOUND["audio"])
+        start = random.randrange(0, 20000)
+        self.client.get(
+            f"/assets/{asset}/opus",
+            headers={"Range": f"bytes={start}-{start + 65535}"},
+            name="audio range",
+        )
+
+
+def percentile(times: collections.Counter, q: float) -> float:
+    total = sum(times.values())
+    if not total:
+        return 0.0
+    seen = 0
+    for ms in sorted(times):
+        seen += times[ms]
+        if seen >= q * total:
+            return float(ms)
+    return float(max(times))
+
+
+def step(env: Environment, users: int, seconds: float) -> dict:
+    runner = env.runner
+    runner.start(users, spawn_rate=max(users / 5, 1))
+    gevent.sleep(5 + users / max(users / 5, 1))  # spawned, and settled
+    env.stats.reset_all()
+    statuses: collections.Counter = collections.Counter()
+
+    def on_request(response=None, **kwargs):
+        if response is not None:
+            statuses[getattr(response, "status_code", 0) or 0] += 1
+
+    events.request.add_listener(on_request)
+    started = time.monotonic()
+    gevent.sleep(seconds)
+    took = time.monotonic() - started
+    events.request.remove_listener(on_request)
+    pages: collections.Counter = collections.Counter()
+    everything: collections.Counter = collections.Counter()
+    per_kind = {}
+    for (name, _method), entry in env.stats.entries.items():
+        everything.update(entry.response_times)
+        if name in PAGE_KINDS:
+            pages.update(entry.response_times)
+        per_kind[name] = {
+            "n": entry.num_requests,
+            "p50": entry.get_response_time_percentile(0.5),
+            "p95": entry.get_response_time_percentile(0.95),
+        }
+    total = env.stats.total
+    return {
+        "users": users,
+        "rps": round(total.num_requests / took, 1),
+        "requests": total.num_requests,
+        "failures": total.num_failures,
+        "5xx": sum(n for s, n in statuses.items() if s >= 500),
+        "pages_p50_ms": percentile(pages, 0.5),
+        "pages_p95_ms": percentile(pages, 0.95),
+        "pages_p99_ms": percentile(pages, 0.99),
+        "all_p50_ms": percentile(everything, 0.5),
+        "all_p95_ms": percentile(everything, 0.95),
+        "all_p99_ms": percentile(everything, 0.99),
+        "per_kind": per_kind,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--steps", default="10,25,50,100,200")
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--out", default=str(REPO / "bench" / "figures" / "stack_load.txt"))
+    args = parser.parse_args()
+    if health().get("status") != "ok":
+        raise SystemExit(f"the stack is not healthy: {health()} (make stack)")
+    URLS_FOUND.update(discover())
+    env = Environment(user_classes=[Phone], host=BASE, events=events)
+    env.create_local_runner()
+    lines = [
+        f"# bench/stack_load.py --steps {args.steps} --seconds {args.seconds:g} "
+        f"({time.strftime('%F %T')}); phone users waiting 1-3 s between actions",
+        f"{'users':>5} {'req/s':>7} {'pages p50':>9} {'p95':>6} {'p99':>6} "
+        f"{'all p50':>7} {'p95':>6} {'p99':>6} {'5xx':>4} {'fail':>4}",
+    ]
+    print("\n".join(lines), flush=True)
+    knee = None
+    results = []
+    for users in (int(n) for n in args.steps.split(",")):
+        result = step(env, users, args.seconds)
+        results.append(result)
+        row = (
+            f"{users:>5} {result['rps']:>7} {result['pages_p50_ms']:>9.0f} "
+            f"{result['pages_p95_ms']:>6.0f} {result['pages_p99_ms']:>6.0f} "
+            f"{result['all_p50_ms']:>7.0f} {result['all_p95_ms']:>6.0f} "
+            f"{result['all_p99_ms']:>6.0f} {result['5xx']:>4} {result['failures']:>4}"
+        )
+        print(row, flush=True)
+        lines.append(row)
+        if knee is None and (result["pages_p95_ms"] > 300 or result["5xx"]):
+            knee = users
+    env.runner.quit()
+    lines.append(
+        f"knee (first step with page p95 > 300 ms or any 5xx): "
+        f"{knee if knee is not None else 'none up to ' + args.steps.split(',')[-1]} users"
+    )
+    for result in results:
+        lines.append(f"per kind at {result['users']}: {json.dumps(result['per_kind'])}")
+    print(lines[-len(results) - 1])
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()
