@@ -605,7 +605,9 @@ def test_a_teacher_starts_from_a_public_template(client, world, lesson):
     assert copy.visibility == "private" and copy.sources.count() == 3
 
 
-def test_only_a_curator_makes_a_lesson_public_and_features_it(client, world, lesson):
+def test_only_a_curator_makes_a_lesson_public_and_features_it(
+    client, world, lesson, django_capture_on_commit_callbacks
+):
     as_role(client, world, "teacher")
     form = {"title": lesson.title, "subject": "meishu", "grade": 4, "language": "zh"}
     form |= {"duration_minutes": 40}
@@ -618,7 +620,10 @@ def test_only_a_curator_makes_a_lesson_public_and_features_it(client, world, les
     assert client.get(f"/en/lessons/{lesson.pk}/").status_code == 404  # not public until reviewed
     as_role(client, world, "curator")
     assert lesson.title in client.get("/en/lessons/teachers/").content.decode()
-    client.post(f"/en/lessons/{lesson.pk}/edit/", {**form, "visibility": "public", "featured": "1"})
+    with django_capture_on_commit_callbacks(execute=True):  # the search index follows
+        client.post(
+            f"/en/lessons/{lesson.pk}/edit/", {**form, "visibility": "public", "featured": "1"}
+        )
     client.logout()
     assert client.get(f"/en/lessons/{lesson.pk}/").status_code == 200
     home = client.get("/en/").content.decode()
