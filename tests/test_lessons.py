@@ -547,6 +547,71 @@ def test_a_huge_pack_is_refused_with_its_size(client, world, lesson):
     assert "may be at most 1000" in r.content.decode()
 
 
+# --- the pack as a background task, kept until a source changes ---------------------------
+
+NO_WORKER = {
+    "default": {
+        "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        "QUEUES": ["default", "media"],
+    }
+}
+
+
+def test_the_pack_is_built_by_a_worker_while_the_page_waits(client, world, lesson):
+    from archive.lessons import pack as packing
+
+    as_role(client, world, "teacher")
+    with override_settings(TASKS=NO_WORKER):
+        waiting = client.get(f"/en/lessons/{lesson.pk}/pack.zip")
+        assert waiting.status_code == 202
+        page = waiting.content.decode()
+        assert 'http-equiv="refresh"' in page and "being made" in page
+        status = client.get(f"/en/lessons/{lesson.pk}/pack/status").json()
+        assert status == {"state": "building", "size": 0}
+        assert packing.build_kept(lesson.pk, "http://testserver/").state == "ready"  # the worker
+        assert client.get(f"/en/lessons/{lesson.pk}/pack/status").json()["state"] == "ready"
+        with unzip(client.get(f"/en/lessons/{lesson.pk}/pack.zip")) as z:
+            assert "media/2.ogg" in z.namelist()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_kept_pack_serves_everyone_until_a_source_is_withdrawn(
+    client, world, lesson, role, monkeypatch
+):
+    from archive.items.models import ItemPage
+    from archive.lessons import pack as packing
+
+    Lesson.objects.filter(pk=lesson.pk).update(visibility="public")
+    builds = []
+    real = packing.build
+    monkeypatch.setattr(packing, "build", lambda *a: builds.append(1) or real(*a))
+    as_role(client, world, "teacher")
+    first = unzip(client.get(f"/en/lessons/{lesson.pk}/pack.zip"))
+    client.logout()
+    as_role(client, world, role)
+    again = unzip(client.get(f"/en/lessons/{lesson.pk}/pack.zip"))
+    assert len(builds) == 1  # built once, kept, served to every reader
+    assert again.namelist() == first.namelist() and "media/2.ogg" in again.namelist()
+
+    # The recording is restricted: the kept pack is never served again, for anyone.
+    ItemPage.objects.filter(pk=world["recording"].pk).update(access_level="restricted")
+    try:
+        after = unzip(client.get(f"/en/lessons/{lesson.pk}/pack.zip"))
+        assert len(builds) == 2
+        assert not any(n.endswith((".ogg", ".m4a")) for n in after.namelist())
+        kept = packing.default_storage.listdir(f"{packing.PACKS}/{lesson.pk}")[1]
+        assert len(kept) == 1  # the pack holding the recording is gone
+    finally:
+        ItemPage.objects.filter(pk=world["recording"].pk).update(access_level="public")
+
+
+@pytest.mark.parametrize("role", ("anonymous", "registered", "other-teacher", "contributor"))
+def test_a_private_lessons_pack_and_its_status_are_404(client, world, lesson, role):
+    as_role(client, world, role)
+    assert client.get(f"/en/lessons/{lesson.pk}/pack.zip").status_code == 404
+    assert client.get(f"/en/lessons/{lesson.pk}/pack/status").status_code == 404
+
+
 # --- citations ----------------------------------------------------------------------------
 
 
