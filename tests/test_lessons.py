@@ -612,6 +612,58 @@ def test_a_private_lessons_pack_and_its_status_are_404(client, world, lesson, ro
     assert client.get(f"/en/lessons/{lesson.pk}/pack/status").status_code == 404
 
 
+# --- a public lesson kept on a phone (static/js/sw.js keeps only what says public) ---------
+
+FOR_EVERYONE = "public, max-age=0, must-revalidate"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_a_public_lesson_of_public_sources_may_be_kept_and_only_for_anonymous(
+    client, world, lesson, role
+):
+    as_role(client, world, role)
+    page, student = f"/en/lessons/{lesson.pk}/", lesson.student_path()
+    for visibility in ("private", "unlisted", "submitted"):
+        Lesson.objects.filter(pk=lesson.pk).update(visibility=visibility)
+        for url in (page, student):
+            r = client.get(url)
+            assert "public" not in r.get("Cache-Control", ""), (visibility, url, r.status_code)
+    Lesson.objects.filter(pk=lesson.pk).update(visibility="public")
+    for url in (page, student):
+        r = client.get(url)
+        assert r.status_code == 200
+        expected = FOR_EVERYONE if role == "anonymous" else "private, no-store"
+        assert r["Cache-Control"] == expected, url
+
+    # A source is withdrawn: the page says private, and the phone's copy is deleted.
+    recording = world["recording"]
+    type(recording).objects.filter(pk=recording.pk).update(access_level="registered")
+    try:
+        for url in (page, student):
+            assert client.get(url)["Cache-Control"] == "private, no-store"
+    finally:
+        type(recording).objects.filter(pk=recording.pk).update(access_level="public")
+
+
+def test_a_kept_public_lesson_leaves_the_page_cache_when_taken_back(client, world, lesson):
+    Lesson.objects.filter(pk=lesson.pk).update(visibility="public")
+    with override_settings(MHA_PAGE_CACHE_SECONDS=300):
+        first = client.get(f"/en/lessons/{lesson.pk}/")
+        assert first["Cache-Control"] == FOR_EVERYONE and first["X-Page-Cache"] == "miss"
+        assert client.get(f"/en/lessons/{lesson.pk}/")["X-Page-Cache"] == "hit"
+        lesson.refresh_from_db()
+        lesson.visibility = "private"
+        lesson.save()
+        gone = client.get(f"/en/lessons/{lesson.pk}/")
+        assert gone.status_code == 404 and "public" not in gone.get("Cache-Control", "")
+
+
+def test_the_service_worker_drops_a_copy_that_turns_private_or_missing(client):
+    body = client.get("/sw.js").content.decode()
+    # What the lesson doors rely on: a private answer or a 404 deletes the kept copy.
+    assert "gone(response.status)" in body and "private|no-store" in body
+
+
 # --- citations ----------------------------------------------------------------------------
 
 

@@ -348,7 +348,7 @@ def lesson_page(request: HttpRequest, pk: int) -> HttpResponse:
             s.source.pk: SourceTextForm(instance=s.source) for s in context["shown"]
         }
         context["pack_estimate"] = estimate(context["shown"])
-    return _private(render(request, "lessons/lesson.html", context))
+    return _student_response(request, lesson, context, teacher)
 
 
 def student(request: HttpRequest, token: str) -> HttpResponse:
@@ -356,7 +356,22 @@ def student(request: HttpRequest, token: str) -> HttpResponse:
     lesson = access.lesson_or_404(request.user, token=token)
     context = _context(request, lesson, teacher=False)
     context["token"] = token
-    return _private(render(request, "lessons/lesson.html", context))
+    return _student_response(request, lesson, context, False)
+
+
+def _student_response(request, lesson: Lesson, context: dict, teacher: bool) -> HttpResponse:
+    """The student view of a public (reviewed) lesson whose every source everyone may see,
+    shown to an anonymous visitor, says ``public`` (the page cache and the phone's offline
+    copy, ``static/js/sw.js``, may keep it, asking again before each use); anything else
+    says ``private, no-store``. A withdrawn source makes the page private again and a lesson
+    taken back is a 404: either deletes the phone's kept copy the next time it is online."""
+    response = render(request, "lessons/lesson.html", context)
+    if not teacher and access.offline_ok(request.user, lesson, context["shown"]):
+        from archive.core.pagecache import mark_cacheable
+
+        mark_cacheable(request)
+        return response
+    return _private(response)
 
 
 def handout(request: HttpRequest, pk: int) -> HttpResponse:
