@@ -46,6 +46,9 @@ FACETS = (
     "cooperative",
     "availability",
     "price",
+    # Teachers' lessons (search/lessons.py).
+    "subject",
+    "grade",
 )
 #: Facet name → the vocabulary model behind it (labels come from there).
 TERM_FACETS = {

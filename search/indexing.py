@@ -18,13 +18,15 @@ from django.utils import timezone
 
 from archive.items.models import ItemPage
 
-from . import documents, engines, products
+from . import documents, engines, lessons, products
 from .models import PendingIndexOp
 
 log = logging.getLogger(__name__)
 
 
 def _live_doc(item_id: int) -> dict | None:
+    if (lesson_pk := lessons.lesson_pk(item_id)) is not None:
+        return lessons.doc_for(lesson_pk)
     if (product_pk := products.product_pk(item_id)) is not None:
         return products.doc_for(product_pk)
     page = documents.live_items().filter(pk=item_id).first()
@@ -93,6 +95,17 @@ def index_products(product_ids: Iterable[int]) -> int:
     return index_items([products.doc_id(pk) for pk in product_ids])
 
 
+def index_lessons(lesson_ids: Iterable[int]) -> int:
+    """(Re)index lessons: public ones are written (their facets from what everyone may see
+    of their sources now), the others removed. Runs in the process that changed them."""
+    return index_items([lessons.doc_id(pk) for pk in lesson_ids])
+
+
+def index_lessons_holding(item_ids: Iterable[int] = (), asset_ids: Iterable[int] = ()) -> int:
+    """An item or asset changed who may see it: the lessons drawing on it are rebuilt."""
+    return index_lessons(lessons.lessons_holding(item_ids, asset_ids))
+
+
 def pending() -> int:
     return PendingIndexOp.objects.count()
 
@@ -109,6 +122,7 @@ def rebuild(engine=None, progress=None) -> int:
         docs = itertools.chain(
             (documents.build(page) for page in documents.live_items().iterator(chunk_size=200)),
             products.all_docs(),
+            lessons.all_docs(),
         )
         n = target.rebuild(docs, progress=progress)
         # Items published while the new index was filling went to the old one: add them.

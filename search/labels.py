@@ -10,6 +10,7 @@ from archive.core.i18n import localized
 from archive.items import registry
 from archive.items.models import CollectionPage
 from archive.items.periods import period_label
+from archive.lessons.models import Grade, Subject
 from archive.marketplace.models import Availability, Cooperative
 
 from .documents import TERM_FACETS
@@ -28,8 +29,11 @@ TITLES = {
     "cooperative": gettext_lazy("Cooperative"),
     "availability": gettext_lazy("Availability"),
     "price": gettext_lazy("Price (yuan)"),
+    "subject": gettext_lazy("Subject"),
+    "grade": gettext_lazy("Grade"),
 }
 PRODUCT_LABEL = gettext_lazy("Made today (from an artisan)")
+LESSON_LABEL = gettext_lazy("Lesson (from a teacher)")
 PRICE_LABELS = {
     "0-300": gettext_lazy("under ¥300"),
     "300-1000": gettext_lazy("¥300 to ¥1,000"),
@@ -63,6 +67,8 @@ def facet_title(name: str) -> str:
 def type_label(value: str) -> str:
     if value == "product":
         return str(PRODUCT_LABEL)
+    if value == "lesson":
+        return str(LESSON_LABEL)
     return registry.type_label(value)
 
 
@@ -122,4 +128,12 @@ def facet_label(name: str, value: str) -> str:
         return str(Availability(value).label) if value in Availability.values else value
     if name == "price":
         return str(PRICE_LABELS.get(value, value))
+    if name == "subject":
+        return str(Subject(value).label) if value in Subject.values else value
+    if name == "grade":
+        return (
+            str(Grade(int(value)).label)
+            if value.isdigit() and int(value) in Grade.values
+            else value
+        )
     return value

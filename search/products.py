@@ -24,6 +24,7 @@ from archive.access.models import AccessLevel
 from archive.marketplace.models import Product
 
 from .documents import FACETS, _term_entry
+from .lessons import LESSON_BASE
 
 PRODUCT_TYPE = "product"
 #: Price bands in yuan: (key, lower bound inclusive, upper bound exclusive or None).
@@ -41,7 +42,8 @@ def doc_id(product_pk: int) -> int:
 
 
 def product_pk(document_id: int) -> int | None:
-    return -document_id if document_id < 0 else None
+    # At and below -LESSON_BASE the ids are lessons'.
+    return -document_id if -LESSON_BASE < document_id < 0 else None
 
 
 def price_band(price: Decimal | None) -> str:

@@ -547,6 +547,123 @@ def test_a_huge_pack_is_refused_with_its_size(client, world, lesson):
     assert "may be at most 1000" in r.content.decode()
 
 
+# --- the pack as a background task, kept until a source changes ---------------------------
+
+NO_WORKER = {
+    "default": {
+        "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        "QUEUES": ["default", "media"],
+    }
+}
+
+
+def test_the_pack_is_built_by_a_worker_while_the_page_waits(client, world, lesson):
+    from archive.lessons import pack as packing
+
+    as_role(client, world, "teacher")
+    with override_settings(TASKS=NO_WORKER):
+        waiting = client.get(f"/en/lessons/{lesson.pk}/pack.zip")
+        assert waiting.status_code == 202
+        page = waiting.content.decode()
+        assert 'http-equiv="refresh"' in page and "being made" in page
+        status = client.get(f"/en/lessons/{lesson.pk}/pack/status").json()
+        assert status == {"state": "building", "size": 0}
+        assert packing.build_kept(lesson.pk, "http://testserver/").state == "ready"  # the worker
+        assert client.get(f"/en/lessons/{lesson.pk}/pack/status").json()["state"] == "ready"
+        with unzip(client.get(f"/en/lessons/{lesson.pk}/pack.zip")) as z:
+            assert "media/2.ogg" in z.namelist()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_kept_pack_serves_everyone_until_a_source_is_withdrawn(
+    client, world, lesson, role, monkeypatch
+):
+    from archive.items.models import ItemPage
+    from archive.lessons import pack as packing
+
+    Lesson.objects.filter(pk=lesson.pk).update(visibility="public")
+    builds = []
+    real = packing.build
+    monkeypatch.setattr(packing, "build", lambda *a: builds.append(1) or real(*a))
+    as_role(client, world, "teacher")
+    first = unzip(client.get(f"/en/lessons/{lesson.pk}/pack.zip"))
+    client.logout()
+    as_role(client, world, role)
+    again = unzip(client.get(f"/en/lessons/{lesson.pk}/pack.zip"))
+    assert len(builds) == 1  # built once, kept, served to every reader
+    assert again.namelist() == first.namelist() and "media/2.ogg" in again.namelist()
+
+    # The recording is restricted: the kept pack is never served again, for anyone.
+    ItemPage.objects.filter(pk=world["recording"].pk).update(access_level="restricted")
+    try:
+        after = unzip(client.get(f"/en/lessons/{lesson.pk}/pack.zip"))
+        assert len(builds) == 2
+        assert not any(n.endswith((".ogg", ".m4a")) for n in after.namelist())
+        kept = packing.default_storage.listdir(f"{packing.PACKS}/{lesson.pk}")[1]
+        assert len(kept) == 1  # the pack holding the recording is gone
+    finally:
+        ItemPage.objects.filter(pk=world["recording"].pk).update(access_level="public")
+
+
+@pytest.mark.parametrize("role", ("anonymous", "registered", "other-teacher", "contributor"))
+def test_a_private_lessons_pack_and_its_status_are_404(client, world, lesson, role):
+    as_role(client, world, role)
+    assert client.get(f"/en/lessons/{lesson.pk}/pack.zip").status_code == 404
+    assert client.get(f"/en/lessons/{lesson.pk}/pack/status").status_code == 404
+
+
+# --- a public lesson kept on a phone (static/js/sw.js keeps only what says public) ---------
+
+FOR_EVERYONE = "public, max-age=0, must-revalidate"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_a_public_lesson_of_public_sources_may_be_kept_and_only_for_anonymous(
+    client, world, lesson, role
+):
+    as_role(client, world, role)
+    page, student = f"/en/lessons/{lesson.pk}/", lesson.student_path()
+    for visibility in ("private", "unlisted", "submitted"):
+        Lesson.objects.filter(pk=lesson.pk).update(visibility=visibility)
+        for url in (page, student):
+            r = client.get(url)
+            assert "public" not in r.get("Cache-Control", ""), (visibility, url, r.status_code)
+    Lesson.objects.filter(pk=lesson.pk).update(visibility="public")
+    for url in (page, student):
+        r = client.get(url)
+        assert r.status_code == 200
+        expected = FOR_EVERYONE if role == "anonymous" else "private, no-store"
+        assert r["Cache-Control"] == expected, url
+
+    # A source is withdrawn: the page says private, and the phone's copy is deleted.
+    recording = world["recording"]
+    type(recording).objects.filter(pk=recording.pk).update(access_level="registered")
+    try:
+        for url in (page, student):
+            assert client.get(url)["Cache-Control"] == "private, no-store"
+    finally:
+        type(recording).objects.filter(pk=recording.pk).update(access_level="public")
+
+
+def test_a_kept_public_lesson_leaves_the_page_cache_when_taken_back(client, world, lesson):
+    Lesson.objects.filter(pk=lesson.pk).update(visibility="public")
+    with override_settings(MHA_PAGE_CACHE_SECONDS=300):
+        first = client.get(f"/en/lessons/{lesson.pk}/")
+        assert first["Cache-Control"] == FOR_EVERYONE and first["X-Page-Cache"] == "miss"
+        assert client.get(f"/en/lessons/{lesson.pk}/")["X-Page-Cache"] == "hit"
+        lesson.refresh_from_db()
+        lesson.visibility = "private"
+        lesson.save()
+        gone = client.get(f"/en/lessons/{lesson.pk}/")
+        assert gone.status_code == 404 and "public" not in gone.get("Cache-Control", "")
+
+
+def test_the_service_worker_drops_a_copy_that_turns_private_or_missing(client):
+    body = client.get("/sw.js").content.decode()
+    # What the lesson doors rely on: a private answer or a 404 deletes the kept copy.
+    assert "gone(response.status)" in body and "private|no-store" in body
+
+
 # --- citations ----------------------------------------------------------------------------
 
 
@@ -605,7 +722,9 @@ def test_a_teacher_starts_from_a_public_template(client, world, lesson):
     assert copy.visibility == "private" and copy.sources.count() == 3
 
 
-def test_only_a_curator_makes_a_lesson_public_and_features_it(client, world, lesson):
+def test_only_a_curator_makes_a_lesson_public_and_features_it(
+    client, world, lesson, django_capture_on_commit_callbacks
+):
     as_role(client, world, "teacher")
     form = {"title": lesson.title, "subject": "meishu", "grade": 4, "language": "zh"}
     form |= {"duration_minutes": 40}
@@ -618,7 +737,10 @@ def test_only_a_curator_makes_a_lesson_public_and_features_it(client, world, les
     assert client.get(f"/en/lessons/{lesson.pk}/").status_code == 404  # not public until reviewed
     as_role(client, world, "curator")
     assert lesson.title in client.get("/en/lessons/teachers/").content.decode()
-    client.post(f"/en/lessons/{lesson.pk}/edit/", {**form, "visibility": "public", "featured": "1"})
+    with django_capture_on_commit_callbacks(execute=True):  # the search index follows
+        client.post(
+            f"/en/lessons/{lesson.pk}/edit/", {**form, "visibility": "public", "featured": "1"}
+        )
     client.logout()
     assert client.get(f"/en/lessons/{lesson.pk}/").status_code == 200
     home = client.get("/en/").content.decode()

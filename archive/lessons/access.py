@@ -155,5 +155,22 @@ def packable(shown: Shown) -> bool:
     return has_education_consent(item)
 
 
+def offline_ok(user, lesson: Lesson, shown: list[Shown]) -> bool:
+    """May this reader's view of the lesson be kept by a phone (and the page cache)? Only a
+    public lesson, for an anonymous reader, when every source is one everyone may see."""
+    if user is not None and user.is_authenticated:
+        return False
+    return (
+        lesson.visibility == Visibility.PUBLIC
+        and bool(shown)
+        and all(
+            s.visible
+            and policy.can_view_item(None, s.item)
+            and (s.asset is None or policy.asset_shown_to_everyone(s.asset))
+            for s in shown
+        )
+    )
+
+
 def withdrawn_count(shown: list[Shown]) -> int:
     return sum(1 for s in shown if not s.visible)

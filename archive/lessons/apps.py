@@ -13,3 +13,16 @@ class LessonsConfig(AppConfig):
     label = "lessons"
     verbose_name = _("Lessons")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from archive.core.pagecache import invalidate
+
+        from .models import Lesson, LessonSource
+
+        # A public lesson's page may be in the page cache: any change leaves it behind.
+        for model in (Lesson, LessonSource):
+            name = model.__name__
+            post_save.connect(invalidate, sender=model, dispatch_uid=f"lessons-pc-{name}")
+            post_delete.connect(invalidate, sender=model, dispatch_uid=f"lessons-pc-{name}-del")

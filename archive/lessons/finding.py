@@ -1,70 +1,69 @@
-"""Finding public lessons by subject, grade, collection, motif and village.
+"""Finding public lessons by words, subject, grade, collection, motif and village.
 
-Lessons are few (hundreds, not millions), so the database answers: a lesson matches a
-collection, motif or village through the items of its sources, counting only items the
-reader may see (a restricted item never makes a lesson findable by its village).
+Lessons are documents in the search indexes items and products live in (``search.lessons``),
+so the same engine answers: the database engine, Elasticsearch or OpenSearch, whichever
+settings name, with the database answering when a distributed engine is down. A lesson's
+collection, motif and village come from the items of its sources that everyone may see,
+so a restricted item never makes a lesson findable by its village, nor counts in a facet.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
-from wagtail.models import Page
+from django.db.models import Case, When
 
 from archive.access import policy
-from archive.items.models import CollectionPage, EmbroideryPatternPage, ItemPage
-from archive.vocabularies.models import Motif, Place
+from search.engines import SearchQuery
+from search.labels import facet_labels, facet_title
+from search.lessons import LESSON_TYPE, lesson_pk
+from search.views import run
 
-from .models import Grade, Lesson, Subject
+from .models import Lesson
 
 FILTERS = ("subject", "grade", "collection", "motif", "village")
+PER_PAGE = 50
 
 
-def find(params, user) -> tuple[QuerySet, dict]:
-    """Public lessons matching ``params`` (a QueryDict) and the chosen filters, labelled."""
-    lessons = Lesson.objects.public().select_related("owner")
-    chosen: dict[str, str] = {}
-    q = (params.get("q") or "").strip()[:100]
+def find(params, user) -> tuple[list[Lesson], dict]:
+    """Public lessons matching ``params`` (a QueryDict), and each filter's values with the
+    number of lessons that have them (among those found), labelled."""
+    chosen = {name: params.get(name)[:80] for name in FILTERS if params.get(name)}
+    q = (params.get("q") or "").replace("\x00", "").strip()[:100]
+    query = SearchQuery(
+        raw=q,
+        filters={"type": [LESSON_TYPE], **{k: [v] for k, v in chosen.items()}},
+        sort="relevance" if q else "newest",
+        per_page=PER_PAGE,
+        access=policy.audience(user),
+        highlight=False,
+    )
+    result = run(query)
+    ids = [pk for hit in result.hits if (pk := lesson_pk(hit.id)) is not None]
+    # The index may lag a moment behind a lesson taken back: the database has the last word.
+    order = Case(*[When(pk=pk, then=n) for n, pk in enumerate(ids)])
+    lessons = list(
+        Lesson.objects.public().filter(pk__in=ids).select_related("owner").order_by(order)
+        if ids
+        else []
+    )
+    facets = []
+    for name in FILTERS:
+        buckets = result.facets.get(name, [])
+        labels = facet_labels(name, [value for value, _n in buckets])
+        facets.append(
+            {
+                "name": name,
+                "title": facet_title(name),
+                "chosen": chosen.get(name, ""),
+                "values": [
+                    {"value": value, "label": labels[value], "count": n} for value, n in buckets
+                ],
+            }
+        )
     if q:
-        lessons = lessons.filter(Q(title__icontains=q) | Q(objectives__icontains=q))
         chosen["q"] = q
-    subject = params.get("subject")
-    if subject in Subject.values:
-        lessons = lessons.filter(subject=subject)
-        chosen["subject"] = subject
-    grade = params.get("grade", "")
-    if grade.isdigit() and int(grade) in Grade.values:
-        lessons = lessons.filter(grade=int(grade))
-        chosen["grade"] = grade
-    criteria = []
-    collection = params.get("collection")
-    if collection:
-        parent = Page.objects.filter(slug=collection, depth=3).first()
-        criteria.append(
-            ItemPage.objects.child_of(parent).values("pk")
-            if parent is not None
-            else ItemPage.objects.none().values("pk")
-        )
-        chosen["collection"] = collection
-    motif = params.get("motif")
-    if motif:
-        through = EmbroideryPatternPage.motifs.through
-        criteria.append(
-            through.objects.filter(motif__slug=motif).values("embroiderypatternpage_id")
-        )
-        chosen["motif"] = motif
-    village = params.get("village")
-    if village:
-        criteria.append(ItemPage.objects.filter(place__slug=village).values("pk"))
-        chosen["village"] = village
-    for ids in criteria:
-        # Each criterion is met by a source whose item the reader may see.
-        seen = policy.visible_items(ItemPage.objects.filter(pk__in=ids), user).values("pk")
-        lessons = lessons.filter(pk__in=Lesson.objects.filter(sources__item__in=seen).values("pk"))
     return lessons, {
         "chosen": chosen,
-        "subjects": Subject.choices,
-        "grades": Grade.choices,
-        "collections": CollectionPage.objects.live().filter(depth=3).order_by("path"),
-        "motifs": Motif.objects.order_by("slug"),
-        "villages": Place.objects.filter(kind="village").order_by("slug"),
+        "facets": facets,
+        "total": result.total,
+        "degraded": result.degraded,
     }

@@ -269,3 +269,142 @@ def build(lesson: Lesson, shown: list[access.Shown], base_url: str, out: Path) -
                 # Media are compressed already: stored, so a phone unzips them at once.
                 z.write(p, f"media/{p.name}", compress_type=zipfile.ZIP_STORED)
     return out
+
+
+# --- built once, kept until anything in it changes ---------------------------------------
+#
+# What goes into a pack never depends on who asks (only what everyone may see, with consent
+# for teaching, goes in), so one pack per lesson state serves every reader. The state is a
+# fingerprint of the lesson and, for each source, what the policy says of it NOW: asked at
+# every download, so a source whose access, consent or licence changed gives another
+# fingerprint and the old ZIP is never served again (it is deleted when the new one is
+# built). A kept ZIP is also rebuilt after ``MHA_LESSON_PACK_KEEP_HOURS``.
+
+PACKS = "lesson-packs"
+
+
+def fingerprint(lesson: Lesson, base_url: str) -> str:
+    import hashlib
+
+    shown = access.sources_for(lesson, None)
+    parts = [
+        str(lesson.pk),
+        lesson.token,
+        lesson.title,
+        lesson.objectives,
+        lesson.updated_at.isoformat(),
+        base_url,
+        str(settings.MHA_LESSON_PACK_DAYS),
+        str(settings.MHA_LESSON_PACK_MAX_BYTES),
+    ]
+    for s in shown:
+        src = s.source
+        ok = access.packable(s)
+        item = s.item
+        parts.append(
+            "|".join(
+                str(v)
+                for v in (
+                    src.pk,
+                    src.position,
+                    src.kind,
+                    src.fragment,
+                    src.questions,
+                    src.asset_id,
+                    ok,
+                    item.latest_revision_id if ok else "",
+                    item.last_published_at if ok else "",
+                )
+            )
+        )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def kept_name(lesson_pk: int, fp: str, suffix: str = "zip") -> str:
+    return f"{PACKS}/{lesson_pk}/{fp}.{suffix}"
+
+
+def _fresh(name: str) -> bool:
+    if not default_storage.exists(name):
+        return False
+    try:
+        made = default_storage.get_modified_time(name)
+    except (NotImplementedError, OSError):
+        return True
+    keep = timedelta(hours=getattr(settings, "MHA_LESSON_PACK_KEEP_HOURS", 24))
+    return timezone.now() - made < keep
+
+
+@dataclass
+class PackState:
+    """``ready`` (``name`` is the ZIP), ``building``, ``too_big`` (``size``) or ``failed``."""
+
+    state: str
+    name: str = ""
+    size: int = 0
+
+
+def state_of(lesson: Lesson, fp: str) -> PackState:
+    zip_name = kept_name(lesson.pk, fp)
+    if _fresh(zip_name):
+        return PackState("ready", zip_name, default_storage.size(zip_name))
+    big = kept_name(lesson.pk, fp, "too-big")
+    if _fresh(big):
+        with default_storage.open(big, "rb") as f:
+            return PackState("too_big", size=int(f.read() or 0))
+    if _fresh(kept_name(lesson.pk, fp, "failed")):
+        return PackState("failed")
+    return PackState("building")
+
+
+def build_kept(lesson_pk: int, base_url: str) -> PackState:
+    """Build the pack of the lesson as it is now and keep it under its fingerprint; older
+    packs of the lesson are deleted (run by the ``build_pack`` task)."""
+    import logging
+
+    from django.core.files import File
+
+    lesson = Lesson.objects.filter(pk=lesson_pk).first()
+    if lesson is None:
+        return PackState("failed")
+    fp = fingerprint(lesson, base_url)
+    shown = access.sources_for(lesson, None)
+    with tempfile.TemporaryDirectory(prefix="lesson-zip-") as tmp:
+        out = Path(tmp) / "pack.zip"
+        try:
+            build(lesson, shown, base_url, out)
+        except PackTooBig as e:
+            from django.core.files.base import ContentFile
+
+            _replace(lesson.pk, kept_name(lesson.pk, fp, "too-big"), ContentFile(str(e.args[0])))
+            return PackState("too_big", size=e.args[0])
+        except Exception:
+            from django.core.files.base import ContentFile
+
+            logging.getLogger(__name__).exception("pack of lesson %s failed", lesson.pk)
+            _replace(lesson.pk, kept_name(lesson.pk, fp, "failed"), ContentFile(b""))
+            return PackState("failed")
+        with out.open("rb") as f:
+            name = _replace(lesson.pk, kept_name(lesson.pk, fp), File(f))
+    return PackState("ready", name, default_storage.size(name))
+
+
+def _replace(lesson_pk: int, name: str, content) -> str:
+    """Store ``content`` as ``name`` and delete every other kept file of the lesson."""
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    saved = default_storage.save(name, content)
+    forget(lesson_pk, keep=saved)
+    return saved
+
+
+def forget(lesson_pk: int, keep: str = "") -> None:
+    """Delete the kept packs of a lesson (all but ``keep``)."""
+    folder = f"{PACKS}/{lesson_pk}"
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except (FileNotFoundError, OSError):
+        return
+    for f in files:
+        if f"{folder}/{f}" != keep:
+            default_storage.delete(f"{folder}/{f}")

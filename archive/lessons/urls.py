@@ -18,7 +18,9 @@ urlpatterns = [
     path("<int:pk>/qr.svg", views.qr_code, name="lesson-qr"),
     path("<int:pk>/manifest", views.manifest, name="lesson-manifest"),
     path("<int:pk>/pack.zip", views.pack, name="lesson-pack"),
+    path("<int:pk>/pack/status", views.pack_status, name="lesson-pack-status"),
     path("s/<str:token>/", views.student, name="lesson-student"),
     path("s/<str:token>/manifest", views.manifest, name="lesson-student-manifest"),
     path("s/<str:token>/pack.zip", views.pack, name="lesson-student-pack"),
+    path("s/<str:token>/pack/status", views.pack_status, name="lesson-student-pack-status"),
 ]

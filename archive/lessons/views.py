@@ -297,6 +297,9 @@ def delete_lesson(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = access.lesson_or_404(request.user, pk=pk)
     if not access.can_edit_lesson(request.user, lesson):
         raise Http404
+    from .pack import forget
+
+    forget(lesson.pk)
     lesson.delete()
     return redirect("lessons-mine")
 
@@ -345,7 +348,7 @@ def lesson_page(request: HttpRequest, pk: int) -> HttpResponse:
             s.source.pk: SourceTextForm(instance=s.source) for s in context["shown"]
         }
         context["pack_estimate"] = estimate(context["shown"])
-    return _private(render(request, "lessons/lesson.html", context))
+    return _student_response(request, lesson, context, teacher)
 
 
 def student(request: HttpRequest, token: str) -> HttpResponse:
@@ -353,7 +356,22 @@ def student(request: HttpRequest, token: str) -> HttpResponse:
     lesson = access.lesson_or_404(request.user, token=token)
     context = _context(request, lesson, teacher=False)
     context["token"] = token
-    return _private(render(request, "lessons/lesson.html", context))
+    return _student_response(request, lesson, context, False)
+
+
+def _student_response(request, lesson: Lesson, context: dict, teacher: bool) -> HttpResponse:
+    """The student view of a public (reviewed) lesson whose every source everyone may see,
+    shown to an anonymous visitor, says ``public`` (the page cache and the phone's offline
+    copy, ``static/js/sw.js``, may keep it, asking again before each use); anything else
+    says ``private, no-store``. A withdrawn source makes the page private again and a lesson
+    taken back is a 404: either deletes the phone's kept copy the next time it is online."""
+    response = render(request, "lessons/lesson.html", context)
+    if not teacher and access.offline_ok(request.user, lesson, context["shown"]):
+        from archive.core.pagecache import mark_cacheable
+
+        mark_cacheable(request)
+        return response
+    return _private(response)
 
 
 def handout(request: HttpRequest, pk: int) -> HttpResponse:
@@ -412,38 +430,62 @@ def manifest(request: HttpRequest, pk: int | None = None, token: str | None = No
 
 
 def pack(request: HttpRequest, pk: int | None = None, token: str | None = None):
-    """The offline pack (ZIP), built now; refused with a reason when it would be too big."""
-    import tempfile
-    from pathlib import Path
-
+    """The offline pack (ZIP): served when the pack of the lesson as it is now is built,
+    else queued for a worker with a page that refreshes until it is (202); refused with a
+    reason when it would be too big. Every source is asked of the policy on each request
+    (the fingerprint), so a pack built before a source changed is never served."""
+    from django.core.files.storage import default_storage
     from django.http import FileResponse
 
     from . import pack as packing
 
     lesson = access.lesson_or_404(request.user, pk=pk, token=token)
-    shown = access.sources_for(lesson, request.user)
     base_url = request.build_absolute_uri("/")
-    tmp = Path(tempfile.mkdtemp(prefix="lesson-zip-"))
-    out = tmp / f"lesson-{lesson.pk}.zip"
-    try:
-        packing.build(lesson, shown, base_url, out)
-    except packing.PackTooBig as e:
-        return _private(
-            render(
-                request,
-                "lessons/pack_refused.html",
-                {
-                    "lesson": lesson,
-                    "size": e.args[0],
-                    "limit": packing.settings.MHA_LESSON_PACK_MAX_BYTES,
-                },
-                status=413,
-            )
+    st = _pack_state(lesson, base_url)
+    if st.state == "ready":
+        response = FileResponse(
+            default_storage.open(st.name, "rb"),
+            as_attachment=True,
+            filename=f"lesson-{lesson.pk}.zip",
+            content_type="application/zip",
         )
-    fh = out.open("rb")
-    out.unlink()  # the open handle keeps the bytes until the response is sent
-    tmp.rmdir()
-    response = FileResponse(
-        fh, as_attachment=True, filename=f"lesson-{lesson.pk}.zip", content_type="application/zip"
-    )
-    return _private(response)
+        return _private(response)
+    if st.state == "too_big":
+        context = {
+            "lesson": lesson,
+            "size": st.size,
+            "limit": packing.settings.MHA_LESSON_PACK_MAX_BYTES,
+        }
+        return _private(render(request, "lessons/pack_refused.html", context, status=413))
+    context = {"lesson": lesson, "failed": st.state == "failed", "token": token}
+    status = 503 if st.state == "failed" else 202
+    return _private(render(request, "lessons/pack_building.html", context, status=status))
+
+
+def _pack_state(lesson: Lesson, base_url: str):
+    """The kept pack's state, queuing a build (once) when there is none for this state."""
+    from django.core.cache import cache
+
+    from . import pack as packing
+    from .tasks import build_pack
+
+    fp = packing.fingerprint(lesson, base_url)
+    st = packing.state_of(lesson, fp)
+    key = f"lesson-pack-queued:{lesson.pk}:{fp}"
+    if st.state == "failed":
+        packing.forget(lesson.pk)  # the next request tries again
+        cache.delete(key)
+    elif st.state == "building" and cache.add(key, 1, timeout=600):
+        packing.forget(lesson.pk)  # a pack of an earlier state may hold a withdrawn source
+        build_pack.enqueue(lesson.pk, base_url)
+        st = packing.state_of(lesson, fp)  # an immediate backend has built it already
+    return st
+
+
+def pack_status(request: HttpRequest, pk: int | None = None, token: str | None = None):
+    """What a waiting page polls: ``{"state": "building"|"ready"|"too_big"|"failed", ...}``."""
+    from django.http import JsonResponse
+
+    lesson = access.lesson_or_404(request.user, pk=pk, token=token)
+    st = _pack_state(lesson, request.build_absolute_uri("/"))
+    return _private(JsonResponse({"state": st.state, "size": st.size}))

@@ -295,6 +295,8 @@ MHA_MAX_DURATION_SECONDS = int(os.environ.get("MHA_MAX_DURATION_SECONDS", str(3 
 # storage, a village link); a pack asks to be refreshed this many days after it was built.
 MHA_LESSON_PACK_MAX_BYTES = int(os.environ.get("MHA_LESSON_PACK_MAX_BYTES", str(300 * 2**20)))
 MHA_LESSON_PACK_DAYS = int(os.environ.get("MHA_LESSON_PACK_DAYS", "180"))
+#: A built pack is kept (and served to every reader) this long, unless a source changes first.
+MHA_LESSON_PACK_KEEP_HOURS = int(os.environ.get("MHA_LESSON_PACK_KEEP_HOURS", "24"))
 #: Resumable (tus) uploads: the largest file accepted, where its bytes wait until complete
 #: (a local folder every web process shares; never the public storage), and how long an
 #: unfinished upload is kept after its last byte arrived.

@@ -303,7 +303,7 @@ class DatabaseEngine(Engine):
         candidates = (
             candidates.filter(item_type="product")
             if products
-            else candidates.exclude(item_type="product")
+            else candidates.exclude(item_type__in=("product", "lesson"))
         )
         score = Sum(
             Case(

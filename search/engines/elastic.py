@@ -557,7 +557,8 @@ class ElasticEngine(Engine):
             "query": {
                 "bool": {
                     "filter": [*filters, kind] if products else filters,
-                    "must_not": [{"ids": {"values": [str(doc_id)]}}] + ([] if products else [kind]),
+                    "must_not": [{"ids": {"values": [str(doc_id)]}}]
+                    + ([] if products else [{"terms": {"type": ["product", "lesson"]}}]),
                     "should": [
                         *shared,
                         {

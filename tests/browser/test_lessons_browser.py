@@ -133,3 +133,39 @@ def test_a_teacher_builds_a_lesson_shares_it_and_opens_its_pack_offline(
     # A transcript line seeks the clip.
     assert opage.locator("[data-seek]").count() >= 1
     offline.close()
+
+
+def test_a_public_lesson_opens_offline_on_a_phone_and_leaves_it_once_taken_back(
+    browser, live_server, site
+):
+    """The service worker keeps the student view of a public lesson of public sources (it
+    says ``public``); offline it opens; once the lesson is made private the next online
+    visit (a 404) deletes the kept copy, and offline it is gone."""
+    from archive.lessons.models import LessonSource
+
+    teacher = factories.user(groups=("Teachers",))
+    lesson = Lesson.objects.create(
+        owner=teacher, title="蝴蝶妈妈离线课", subject="meishu", grade=4, visibility="public"
+    )
+    LessonSource.objects.create(lesson=lesson, item=site["main"], position=0)
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    url = live_server.url + lesson.student_path()
+    page.goto(url)
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    page.goto(url)  # now under the worker: the page is kept
+    kept = "() => caches.open('mha-offline-v1').then(c => c.keys()).then(k => k.map(r => r.url))"
+    page.wait_for_function(f"() => ({kept})().then(u => u.includes({url!r}))")
+    context.set_offline(True)
+    page.goto(url)
+    assert "蝴蝶妈妈离线课" in page.content()
+    context.set_offline(False)
+    lesson.visibility = "private"
+    lesson.save()
+    page.goto(url)
+    page.wait_for_function(f"() => ({kept})().then(u => !u.includes({url!r}))")
+    context.set_offline(True)
+    page.goto(url)
+    assert "蝴蝶妈妈离线课" not in page.content()
+    context.close()
