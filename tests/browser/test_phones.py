@@ -57,8 +57,8 @@ def test_a_filtered_collection_keeps_its_items_on_the_first_screen(phone, live_s
 def test_collection_cards_fetch_a_card_sized_picture_at_any_pixel_density(
     browser, live_server, site
 ):
-    """A card is about 170 CSS px wide: a DPR-3 phone is given the Image API's 260 px cut
-    (a third of the stored 400 px thumbnail's bytes), not the thumbnail."""
+    """A card is about 170 CSS px wide, a home cover 120: a DPR-3 phone is given the Image
+    API's 260 px cut (a third of the stored 400 px thumbnail's bytes), not the thumbnail."""
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, device_scale_factor=3, has_touch=True
     )
@@ -73,6 +73,14 @@ def test_collection_cards_fetch_a_card_sized_picture_at_any_pixel_density(
     src = first.evaluate("i => i.currentSrc")
     assert "/full/260,/0/default.webp" in src, src
     assert page.request.get(src).status == 200
+    # The home page's collection covers (120 CSS px on a phone) take the same cut.
+    page.goto(live_server.url + zh(site["home"]))
+    cover = page.locator(".collection-card img").first
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.collection-card img');"
+        " return i && i.currentSrc && i.complete; }"
+    )
+    assert "/full/260,/0/default.webp" in cover.evaluate("i => i.currentSrc")
     context.close()
 
 
