@@ -51,20 +51,21 @@ SLOW_3G = {
 }
 
 VISIBLE_JS = """() => new Promise(resolve => {
-  const t0 = performance.timeOrigin;
   let lcp = 0;
   new PerformanceObserver(l => { for (const e of l.getEntries()) lcp = e.startTime; })
     .observe({type: 'largest-contentful-paint', buffered: true});
   const img = document.querySelector('main figure img, main img');
+  // A picture on the first screen counts even while site.js has not yet handed it its
+  // address (cards are fetched when on screen): wait for it to be fetched and decoded.
+  const onScreen = img && img.getBoundingClientRect().top < innerHeight;
   const done = () => {
-    const pic = img ? performance.getEntriesByName(img.currentSrc)[0] : null;
+    const pic = img && img.currentSrc ? performance.getEntriesByName(img.currentSrc)[0] : null;
     resolve(Math.max(lcp, pic ? pic.responseEnd : 0));
   };
-  if (!img || img.complete) setTimeout(done, 50);
-  else {
-    img.addEventListener('load', () => setTimeout(done, 50));
-    img.addEventListener('error', done);
-  }
+  if (!onScreen) { setTimeout(done, 50); return; }
+  const t = setInterval(() => {
+    if (img.currentSrc && img.complete) { clearInterval(t); setTimeout(done, 50); }
+  }, 50);
 })"""
 
 

@@ -171,6 +171,16 @@ def _page_links(request, result: SearchResult) -> dict:
     }
 
 
+def _suggestion_url(request, suggestion: str) -> str | None:
+    """The "did you mean" link: the same search (filters kept, first page) for its words."""
+    if not suggestion:
+        return None
+    params = request.GET.copy()
+    params["q"] = suggestion
+    params.pop("page", None)
+    return "?" + params.urlencode()
+
+
 def _facet_links(request, facets: dict, query: SearchQuery) -> list[dict]:
     out = []
     for name in FACETS:
@@ -212,6 +222,7 @@ def search(request):
             pages=_page_links(request, result),
             degraded=result.degraded,
             filters=query.filters,
+            suggestion_url=_suggestion_url(request, result.suggestion),
         )
     return render(request, "search/search.html", context)
 
@@ -253,6 +264,10 @@ def api_search(request):
         "results": results,
         "facets": shown["facets"],
     }
+    if result.corrected:
+        body["corrected"] = result.corrected
+    if result.suggestion:
+        body["suggestion"] = result.suggestion
     if result.degraded:
         body["notice"] = _("Search is running in reduced mode.")
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

@@ -97,6 +97,12 @@ class SearchResults(Schema):
     results: list[SearchHit]
     facets: dict[str, list[FacetValue]]
     notice: str | None = None
+    corrected: str | None = Field(
+        None, description="Nothing matched the words typed: the corrected words searched instead"
+    )
+    suggestion: str | None = Field(
+        None, description="Did you mean: closer words found in what the caller may see"
+    )
 
 
 class Suggestions(Schema):

@@ -81,6 +81,10 @@ class SearchResult:
     #: When nothing matched what was typed and a likely typo was corrected: the corrected
     #: query these results are for ("did you mean"), else empty.
     corrected: str = ""
+    #: "Did you mean": when the results came through typo tolerance (an engine's fuzzy
+    #: match) and the engine's own suggester found a closer query among the words of
+    #: documents this visitor may see, that query; else empty.
+    suggestion: str = ""
 
     @property
     def pages(self) -> int:

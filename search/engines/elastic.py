@@ -16,6 +16,7 @@ Indexes are versioned (``<prefix>-items-v<timestamp>``) behind the alias
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -28,7 +29,13 @@ from archive.core.i18n import content_languages
 from .. import documents, highlight, text
 from ..products import ON_REQUEST, PRICE_BANDS
 from .base import Access, Engine, EngineUnavailable, Hit, SearchQuery, SearchResult, chunked
-from .database import body_of
+from .database import ENCODED, TYPO_MIN_LENGTH, body_of
+
+#: The engine's term suggester: at most this many candidates per word, each within two
+#: edits and sharing the first letter (as the fuzzy clause), proposed only for words the
+#: index does not hold (``missing``); the visitor's access is applied afterwards, by a
+#: filtered count of each candidate (the suggester itself cannot filter).
+SUGGEST_SIZE = 5
 
 RICH_ANALYSIS = {
     "analyzer": {
@@ -138,6 +145,15 @@ def _term_clause(field: str, term: text.Term, last: bool, loose: bool = True) ->
     if loose and last and word.isascii() and len(word) >= 2:
         should.append({"prefix": {field: {"value": word}}})
     return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def _typo_words(terms: list[text.Term]) -> list[str]:
+    """The Latin words of a query long enough to be corrected (as on the database engine)."""
+    return [
+        t.text
+        for t in terms
+        if not t.cjk and t.text.isascii() and t.text.isalpha() and len(t.text) >= TYPO_MIN_LENGTH
+    ]
 
 
 def price_aggregations() -> dict:
@@ -473,6 +489,21 @@ class ElasticEngine(Engine):
             sort = [{"published": {"order": "desc", "missing": "_last"}}, {"id": "desc"}]
         if sort:
             body["sort"] = sort
+        words = _typo_words(terms)
+        if words and offset == 0:
+            body["suggest"] = {
+                "text": " ".join(words),
+                "typo": {
+                    "term": {
+                        "field": "tokens",
+                        "suggest_mode": "missing",
+                        "size": SUGGEST_SIZE,
+                        "prefix_length": 1,
+                        "min_word_length": TYPO_MIN_LENGTH,
+                        "sort": "score",
+                    }
+                },
+            }
         if query.facets:
             body["aggs"] = {
                 name: {"terms": {"field": f"facets.{name}", "size": 100}}
@@ -483,6 +514,67 @@ class ElasticEngine(Engine):
         return body
 
     def search(self, query: SearchQuery) -> SearchResult:
+        """Hits, counts and highlights; "did you mean" from the engine's term suggester.
+        When nothing matched and a correction exists, its results are answered instead
+        (``corrected``, as the database engine does); when the fuzzy clause found results
+        for a slip, the correction is offered beside them (``suggestion``)."""
+        result, res = self._search(query)
+        corrected = self._correction(query, res)
+        if not corrected:
+            return result
+        if result.total == 0:
+            second, _ = self._search(dataclasses.replace(query, raw=corrected))
+            if second.total:
+                second.corrected = corrected
+                return second
+            return result
+        result.suggestion = corrected
+        return result
+
+    def _correction(self, query: SearchQuery, res: dict) -> str:
+        """The query with each misspelt word replaced by the suggester's best candidate
+        that occurs in a document this visitor may see, or "". The suggester reads the
+        whole index (restricted documents too), so its candidates are counted once more
+        under the access filter, in one request, and a candidate no visible document
+        holds is never offered."""
+        entries = ((res.get("suggest") or {}).get("typo")) or []
+        options: dict[str, list[str]] = {}
+        for entry in entries:
+            found = [
+                o["text"]
+                for o in entry.get("options", [])
+                if o["text"] != entry["text"] and not ENCODED.fullmatch(o["text"])
+            ]
+            if found:
+                options[entry["text"]] = found
+        if not options:
+            return ""
+        candidates = sorted({c for found in options.values() for c in found})
+        acc = access_filter(query.access)
+        body = {
+            "size": 0,
+            "query": {"bool": {"filter": [acc] if acc else []}},
+            "aggs": {
+                "seen": {
+                    "filters": {
+                        "filters": {c: {"term": {"tokens": c}} for c in candidates},
+                    }
+                }
+            },
+        }
+        counted = self._call(self.client.search, index=self.alias, body=body)
+        buckets = counted["aggregations"]["seen"]["buckets"]
+        visible = {c for c in candidates if buckets.get(c, {}).get("doc_count")}
+        fixed, changed = [], False
+        for term in query.terms:
+            word = term.text
+            best = next((c for c in options.get(word, []) if c in visible), None)
+            if best:
+                word, changed = best, True
+            fixed.append(word)
+        return " ".join(fixed) if changed else ""
+
+    def _search(self, query: SearchQuery) -> tuple[SearchResult, dict]:
         self._ensure_exists_for_search()
         body = self._body(query, query.per_page, query.offset)
         res = self._call(self.client.search, index=self.alias, body=body)
@@ -517,7 +609,7 @@ class ElasticEngine(Engine):
             buckets = [(b["key"], b["doc_count"]) for b in agg["buckets"] if b["doc_count"]]
             if buckets:
                 facets[name] = buckets
-        return SearchResult(
+        result = SearchResult(
             total=total,
             hits=hits,
             facets=facets,
@@ -525,6 +617,7 @@ class ElasticEngine(Engine):
             per_page=query.per_page,
             engine=self.name,
         )
+        return result, res
 
     def more_like_this(
         self, doc_id: int, products: bool, access: Access, limit: int = 6

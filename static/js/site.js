@@ -26,18 +26,33 @@
 
   /* Pictures below the fold (related items, further pictures, cards) carry data-src and
    * are fetched when scrolled within 300 px: Chrome's own loading="lazy" starts 2,500 px
-   * early on a slow link, which is every thumbnail of an item page. A <noscript> copy
-   * shows them without JavaScript. */
+   * early on a slow link, which is every thumbnail of an item page. Until the page has
+   * loaded only those on screen are fetched, so the ones just below do not share the slow
+   * link with the first screen's. A <noscript> copy shows them without JavaScript. */
   function lazyImages() {
     var imgs = document.querySelectorAll("img[data-src]");
-    function load(img) { img.src = img.dataset.src; img.removeAttribute("data-src"); }
+    function load(img) {
+      if (img.dataset.srcset) { img.srcset = img.dataset.srcset; img.removeAttribute("data-srcset"); }
+      img.src = img.dataset.src; img.removeAttribute("data-src");
+    }
     if (!("IntersectionObserver" in window)) { imgs.forEach(load); return; }
-    var seen = new IntersectionObserver(function (entries) {
-      entries.forEach(function (e) {
-        if (e.isIntersecting) { seen.unobserve(e.target); load(e.target); }
-      });
-    }, { rootMargin: "300px 0px" });
-    imgs.forEach(function (img) { seen.observe(img); });
+    function watcher(margin) {
+      var seen = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) {
+          if (e.isIntersecting && e.target.dataset.src) { seen.unobserve(e.target); load(e.target); }
+        });
+      }, { rootMargin: margin });
+      return seen;
+    }
+    var onScreen = watcher("0px");
+    imgs.forEach(function (img) { onScreen.observe(img); });
+    function widen() {
+      onScreen.disconnect();
+      var near = watcher("300px 0px");
+      imgs.forEach(function (img) { if (img.dataset.src) near.observe(img); });
+    }
+    if (document.readyState === "complete") widen();
+    else window.addEventListener("load", widen);
   }
 
   function hashTime() {
