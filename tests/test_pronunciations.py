@@ -119,3 +119,18 @@ def test_a_picture_is_refused_with_the_reason(world, tmp_path):
     with pytest.raises(ValidationError) as err:
         pron.full_clean()
     assert err.value.message_dict["upload"][0]
+
+
+def test_the_demo_speaks_three_terms_in_miao(settings, tmp_path):
+    from archive.vocabularies.loader import DATA_DIR, load_all_vocabularies, read_yaml
+    from demo.loader import load_people
+    from demo.pronunciations import load_pronunciations
+
+    settings.VAR_DIR = tmp_path
+    load_all_vocabularies()
+    load_people(read_yaml(DATA_DIR / "demo" / "people.yaml"))
+    assert load_pronunciations(progress=lambda *a: None) == 3
+    assert load_pronunciations(progress=lambda *a: None) == 0  # idempotent
+    heard = Pronunciation.objects.shown()
+    assert {p.motif.slug for p in heard} == {"butterfly", "butterfly-mother", "dragon"}
+    assert all(p.audio.kind == "audio" and p.audio.probe for p in heard)
