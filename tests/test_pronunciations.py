@@ -134,3 +134,14 @@ def test_the_demo_speaks_three_terms_in_miao(settings, tmp_path):
     heard = Pronunciation.objects.shown()
     assert {p.motif.slug for p in heard} == {"butterfly", "butterfly-mother", "dragon"}
     assert all(p.audio.kind == "audio" and p.audio.probe for p in heard)
+
+
+def test_curators_add_one_in_the_admin_in_chinese(world):
+    client = _client(world, "curator")
+    page = client.get(
+        "/admin/snippets/pronunciations/pronunciation/add/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert page.status_code == 200
+    assert "读音" in page.content.decode()
+    zh = Client().get(world["pattern"].url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "苗语读音" in zh

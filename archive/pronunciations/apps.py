@@ -14,6 +14,10 @@ class PronunciationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signal_handlers
+        # Django's app loading forces this function-level import of the app's own handlers.
+        from django.db.models.signals import post_migrate
+
+        from . import roles, signal_handlers
 
         signal_handlers.connect()
+        post_migrate.connect(roles.grant_curators, dispatch_uid="mha-pronunciations-roles")
