@@ -48,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
     path("lessons/", include("archive.lessons.urls")),
     path("market/", include("archive.marketplace.urls")),
+    path("pronunciations/", include("archive.pronunciations.urls")),
     path("picture/<int:asset_id>/", asset_views.picture_page, name="item-picture"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

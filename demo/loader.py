@@ -32,6 +32,7 @@ from archive.vocabularies.loader import DATA_DIR, DataError, load_all_vocabulari
 from . import mediamaker as media
 from .lessons import load_demo_lessons
 from .marketplace import load_marketplace
+from .pronunciations import load_pronunciations
 
 log = logging.getLogger(__name__)
 PAGE_TYPES = {
@@ -268,10 +269,13 @@ def load_demo(progress: Callable[[str], None] = print, with_media: bool = True) 
     lessons = load_demo_lessons()  # after the media: clips and details need them
     # The artisan marketplace (demo/marketplace.py): its own data file and loader.
     market = load_marketplace(with_media=with_media, progress=progress)
+    # Terms' Miao pronunciations (demo/pronunciations.py), spoken by a consenting speaker.
+    spoken = load_pronunciations(with_media=with_media, progress=progress)
     return {
         "people": people,
         "items_created": created,
         "items_total": len(entries),
         "lessons_created": lessons,
         "marketplace": market,
+        "pronunciations_created": spoken,
     }

@@ -23,7 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from .models import AccessLevel
@@ -273,3 +274,29 @@ def item_probe_status(user: User | None, item: Any) -> int:
     if not _sign_in_could_open(item.access_level, item.community_id):
         return 404
     return 403 if audience(user) != EVERYONE else 401
+
+
+# --- a speaker's own voice: pronunciations of vocabulary terms ---
+
+#: The consent scope that lets a recorded voice be heard on the public site.
+PUBLIC_WEB_SCOPE = "public_web"
+
+
+def speaker_consents_q(person_field: str = "speaker", on: Any = None) -> Q:
+    """An active consent of scope public web, covering all of the person's material (a
+    consent for one item does not cover their voice beside a term), exists for
+    ``<person_field>``. Withdrawn, or withdrawn in advance and now past its day: not."""
+    # By label, not by import: the people app sits beside this one, not below it.
+    ConsentRecord = apps.get_model("people", "ConsentRecord")  # noqa: N806
+    consents = (
+        ConsentRecord.objects.active(on)
+        .covering(None)
+        .filter(scope=PUBLIC_WEB_SCOPE, person=OuterRef(person_field))
+    )
+    return Q(Exists(consents))
+
+
+def audible_pronunciations(queryset: QuerySet, user: User | None = None) -> QuerySet:
+    """Pronunciations anyone may hear: the speaker's consent decides, the same for every
+    role (a curator hears a withdrawn voice through no public door either)."""
+    return queryset.filter(audio__isnull=False).filter(speaker_consents_q())

@@ -32,9 +32,12 @@ def is_fresh_upload(fieldfile) -> bool:
     return bool(fieldfile) and getattr(fieldfile, "_committed", True) is False
 
 
-def store_original(source: BinaryIO | Path, filename: str) -> Original:
+def store_original(
+    source: BinaryIO | Path, filename: str, kind: str = "image", refusal: str | None = None
+) -> Original:
     """Check ``source`` with the pipeline and store it once by checksum; a file that is
-    not a readable image is refused with the pipeline's reason (``MediaError``)."""
+    not a readable ``kind`` (image, audio) is refused with the pipeline's reason, or
+    ``refusal`` when it is readable but of another kind (``MediaError``)."""
     fd, tmp = tempfile.mkstemp(prefix="mha-market-")
     tmp_path = Path(tmp)
     try:
@@ -48,8 +51,8 @@ def store_original(source: BinaryIO | Path, filename: str) -> Original:
         if existing is not None:
             return existing
         found = check_file(tmp_path)
-        if found.kind != "image":
-            raise MediaError(_("A product photo must be an image."))
+        if found.kind != kind:
+            raise MediaError(refusal or _("A product photo must be an image."))
         original = Original(
             sha256=sha,
             size=size,
@@ -66,9 +69,11 @@ def store_original(source: BinaryIO | Path, filename: str) -> Original:
         tmp_path.unlink(missing_ok=True)
 
 
-def adopt_upload(fieldfile, field: str) -> Original:
+def adopt_upload(
+    fieldfile, field: str, kind: str = "image", refusal: str | None = None
+) -> Original:
     """Store a fresh upload as an ``Original``; a refusal is the form's error on ``field``."""
     try:
-        return store_original(fieldfile, fieldfile.name)
+        return store_original(fieldfile, fieldfile.name, kind, refusal)
     except MediaError as exc:
         raise ValidationError({field: str(exc)}) from exc

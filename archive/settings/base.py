@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "archive.bags",
     "archive.portal",
     "archive.lessons",
+    "archive.pronunciations",
     "archive.ops",
     "ninja",
     "wagtail.contrib.forms",
