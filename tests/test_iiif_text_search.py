@@ -14,6 +14,7 @@ from archive.iiif.validation import validate
 from archive.people.models import ConsentRecord
 from tests import factories
 from tests.iiif_support import image_item, made_once
+from tests.test_iiif_conformance import schema_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,8 @@ def search(client, page, path="search", **params):
 def test_a_patterns_manifest_names_the_search_service(world, client):
     pattern = world["pattern"]
     doc = client.get(f"/iiif/3/item/{pattern.pk}/manifest").json()
-    validate(doc)  # the Presentation 3 schema, with the service
+    validate(doc)
+    assert not schema_errors(doc)  # the official Presentation 3 schema, with the service
     (service,) = doc["service"]
     assert service["type"] == "SearchService2"
     assert service["id"] == f"http://testserver/iiif/3/item/{pattern.pk}/search"
@@ -123,6 +125,16 @@ def check(world, client, role, withdrawn: bool) -> None:
             assert len(response.json()["items"]) == 1
             public = role == "anonymous"
             assert ("public" in response["Cache-Control"]) == public
+
+
+def test_each_readers_manifest_names_the_service_and_passes_the_official_schema(world, client):
+    """Whoever may see the manifest may search it: the service is named for every role."""
+    for role in ROLES:
+        client.logout()
+        sign_in(client, world, role)
+        doc = client.get(f"/iiif/3/item/{world['pattern'].pk}/manifest").json()
+        assert not schema_errors(doc), role
+        assert doc["service"][0]["type"] == "SearchService2", role
 
 
 @pytest.mark.parametrize("role", ROLES)
