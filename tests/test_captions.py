@@ -186,8 +186,12 @@ def check_doors(world, client, role, withdrawn: bool) -> None:
                 assert response.content.decode() == track.vtt
                 public = what == "song" and role == "anonymous"
                 assert ("public" in response["Cache-Control"]) == public
+        # The item page is seen by all until the withdrawal: so is the search of its text;
+        # the tracks' lines are found only by those who may hear the recording.
         hits = client.get(f"/iiif/3/item/{item.pk}/search", {"q": "nongd"})
-        assert hits.status_code == (200 if want else 404), f"{role}/{what}/search"
+        assert hits.status_code == (404 if withdrawn else 200), f"{role}/{what}/search"
+        if not withdrawn:
+            assert bool(hits.json()["items"]) == want, f"{role}/{what}/search"
     # Another item's id with this item's track: no such track.
     other = world["tracks"][(world["members"].pk, "hea")]
     assert client.get(f"/iiif/3/item/{world['song'].pk}/captions/{other.pk}.vtt").status_code == 404
@@ -219,7 +223,12 @@ def test_content_search_finds_a_word_of_a_track_at_its_second(world, client):
     assert hit["body"]["value"] == "Bangx Hxib nongd"
     assert hit["target"].endswith(f"/canvas/{song.assets.get().pk}#t=1.5,2.75")
     zh = client.get(f"/iiif/3/item/{song.pk}/search", {"q": "蝴蝶"}).json()["items"]
-    assert [h["body"]["language"] for h in zh] == [["zh-Hans"]]
+    said = [h for h in zh if h["motivation"] == "supplementing"]
+    assert [h["body"]["language"] for h in said] == [["zh-Hans"]]
+    (title,) = [h for h in zh if h["motivation"] == "describing"]  # 蝴蝶歌, its title
+    assert (
+        title["target"] == f"http://testserver/iiif/3/item/{song.pk}/canvas/{song.assets.get().pk}"
+    )
     terms = client.get(f"/iiif/3/item/{song.pk}/autocomplete", {"q": "hma"}).json()
     assert {"value": "hmaob", "total": 1} in terms["items"]
 

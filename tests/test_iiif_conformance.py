@@ -236,10 +236,14 @@ def test_a_word_spoken_in_each_demo_recording_is_found_at_its_second(demo, clien
     searched = 0
     for item in items:
         manifest = client.get(f"/iiif/3/item/{item.pk}/manifest")
-        if manifest.status_code != 200 or "service" not in manifest.json():
+        if manifest.status_code != 200:
             continue
         doc = manifest.json()
-        canvas = next(c["id"] for c in doc["items"] if c.get("annotations"))
+        # Every manifest names the search (the item's text); a transcript the visitor may
+        # read is attached to its canvas, and only then are its lines found.
+        canvas = next((c["id"] for c in doc["items"] if c.get("annotations")), None)
+        if canvas is None:
+            continue
         cues = list(item.cues.order_by("start", "pk"))
         cue = cues[len(cues) // 2]
         words = (cue.text_hmn or cue.text_en).split()

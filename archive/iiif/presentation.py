@@ -446,8 +446,11 @@ def build_manifest(request, page) -> Manifest:
             thumbnail = thumbnail or _thumbnail(request, photo)
     if thumbnail:
         manifest.thumbnail = thumbnail
-    if timed_canvas is not None and _supplementing(request, page, timed_canvas, timed_canvas.id):
-        # Content Search 2.0 over the transcript, named only to those who may read it.
+    if timed_canvas is not None:
+        _supplementing(request, page, timed_canvas, timed_canvas.id)
+    if manifest.items:
+        # Content Search 2.0 over the item's text (and the transcript, for those who may
+        # read it): whoever sees the manifest may search it.
         manifest.service = [
             ServiceV3(
                 id=_absolute(request, search_path(page.pk)),

@@ -138,34 +138,43 @@ def dublin_core(request, page_id: int):
 
 
 def _searchable(request, page_id: int):
-    """The item and the id of the canvas its transcript is on, if the reader may read it."""
+    """The item, its manifest's base, the target of hits in its own text (the manifest's
+    first canvas), and the canvas its transcript is on if the reader may read it (else None).
+    Anyone who may see the item may search its text; a hidden item is 404, as elsewhere."""
     page = _visible_item(request, page_id)
-    has_text = page.cues.exists() or page.caption_tracks.exists()
-    if not has_text or not policy.can_view_transcript(request.user, page):
-        raise Http404  # the same answer as the WebVTT door
     doc = build_manifest(request, page)
-    canvas = next((c for c in doc.items if getattr(c, "annotations", None)), None)
-    if canvas is None:
-        raise Http404  # no recording to point into
-    return page, doc.id.rsplit("/", 1)[0], canvas.id
+    if not doc.items:
+        raise Http404  # no manifest either (views.manifest): nothing to point into
+    canvas = None
+    has_text = page.cues.exists() or page.caption_tracks.exists()
+    if has_text and policy.can_view_transcript(request.user, page):
+        canvas = next((c for c in doc.items if getattr(c, "annotations", None)), None)
+    return page, doc.id.rsplit("/", 1)[0], doc.items[0].id, canvas and canvas.id
+
+
+def _search_response(request, page, doc, transcripts: bool) -> HttpResponse:
+    payload = json.dumps(doc, ensure_ascii=False)
+    response = _jsonld(request, payload, SEARCH_CONTEXT)
+    public = _for_everyone(page) and (not transcripts or policy.transcript_shown_to_everyone(page))
+    return _shared(request, response, public)
 
 
 def search(request, page_id: int):
-    """IIIF Content Search 2.0 over the item's transcript."""
-    page, base, canvas_id = _searchable(request, page_id)
-    doc = search_page(page.specific, request.GET, request.build_absolute_uri(), base, canvas_id)
-    payload = json.dumps(doc, ensure_ascii=False)
-    response = _jsonld(request, payload, SEARCH_CONTEXT)
-    return _shared(request, response, policy.transcript_shown_to_everyone(page))
+    """IIIF Content Search 2.0 over the item's own text and its transcript."""
+    page, base, first_canvas, canvas_id = _searchable(request, page_id)
+    doc = search_page(
+        page.specific, request.GET, request.build_absolute_uri(), base, canvas_id, first_canvas
+    )
+    return _search_response(request, page, doc, canvas_id is not None)
 
 
 def autocomplete(request, page_id: int):
-    """IIIF Content Search 2.0 autocomplete: words of the transcript starting with ``q``."""
-    page, _base, _canvas = _searchable(request, page_id)
-    doc = autocomplete_page(page.specific, request.GET, request.build_absolute_uri())
-    payload = json.dumps(doc, ensure_ascii=False)
-    response = _jsonld(request, payload, SEARCH_CONTEXT)
-    return _shared(request, response, policy.transcript_shown_to_everyone(page))
+    """IIIF Content Search 2.0 autocomplete: words of the item's text and transcript."""
+    page, _base, _first, canvas_id = _searchable(request, page_id)
+    doc = autocomplete_page(
+        page.specific, request.GET, request.build_absolute_uri(), canvas_id is not None
+    )
+    return _search_response(request, page, doc, canvas_id is not None)
 
 
 # Wrapped by name rather than with @decorator syntax: mutmut leaves decorated functions
