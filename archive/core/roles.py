@@ -91,6 +91,16 @@ def ensure_roles(**kwargs) -> None:
                     "view_captiontrack",
                 ],
             ),
+            # A term's recorded pronunciation plays on every page that shows the term.
+            (
+                "pronunciations",
+                [
+                    "add_pronunciation",
+                    "change_pronunciation",
+                    "delete_pronunciation",
+                    "view_pronunciation",
+                ],
+            ),
         ),
     )
     contributors.permissions.add(

@@ -15,9 +15,6 @@ class PronunciationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Django's app loading forces this function-level import of the app's own handlers.
-        from django.db.models.signals import post_migrate
-
-        from . import roles, signal_handlers
+        from . import signal_handlers
 
         signal_handlers.connect()
-        post_migrate.connect(roles.grant_curators, dispatch_uid="mha-pronunciations-roles")

@@ -17,6 +17,7 @@ Indexes are versioned (``<prefix>-items-v<timestamp>``) behind the alias
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -191,6 +192,19 @@ def price_buckets(aggregations: dict) -> list[tuple[str, int]]:
     return sorted(out, key=lambda kc: (-kc[1], kc[0]))
 
 
+MANAGE_TIMEOUT = 60  # seconds: creating, aliasing, refreshing and dropping indexes
+
+
+class _Patient:
+    """opensearch-py's index calls with ``MANAGE_TIMEOUT`` (it takes a per-call timeout)."""
+
+    def __init__(self, indices) -> None:
+        self._indices = indices
+
+    def __getattr__(self, name: str):
+        return functools.partial(getattr(self._indices, name), request_timeout=MANAGE_TIMEOUT)
+
+
 class ElasticEngine(Engine):
     """Elasticsearch or OpenSearch, chosen by ``flavour``."""
 
@@ -224,6 +238,14 @@ class ElasticEngine(Engine):
 
                 self._client = OpenSearch(hosts, timeout=self.timeout, max_retries=retries)
         return self._client
+
+    @property
+    def _indices(self):
+        """Index management waits on the cluster state, which a loaded node may take longer
+        to update than a visitor's search may wait: these calls get ``MANAGE_TIMEOUT``."""
+        if self.flavour == "elasticsearch":
+            return self.client.options(request_timeout=MANAGE_TIMEOUT).indices
+        return _Patient(self.client.indices)
 
     def _errors(self) -> tuple[type[Exception], ...]:
         if self.flavour == "elasticsearch":
@@ -277,25 +299,25 @@ class ElasticEngine(Engine):
             "mappings": mapping(),
         }
         try:
-            self._call(self.client.indices.create, index=name, body=body)
+            self._call(self._indices.create, index=name, body=body)
         except EngineUnavailable:
             raise
         except Exception as exc:  # the server lacks analysis-common: plain analyzers
             if "failed to find" not in str(exc) and "analyzer" not in str(exc).lower():
                 raise
             body["settings"]["analysis"] = PLAIN_ANALYSIS
-            self._call(self.client.indices.create, index=name, body=body)
+            self._call(self._indices.create, index=name, body=body)
 
     def _versions(self) -> list[str]:
-        found = self._call(self.client.indices.get, index=f"{self.alias}-v*")
+        found = self._call(self._indices.get, index=f"{self.alias}-v*")
         return sorted(found)
 
     def ensure_index(self) -> None:
-        if not self._call(self.client.indices.exists_alias, name=self.alias):
+        if not self._call(self._indices.exists_alias, name=self.alias):
             name = f"{self.alias}-v{time.strftime('%Y%m%d%H%M%S')}{time.time_ns() % 1000:03d}"
             self._create_index(name)
             self._call(
-                self.client.indices.update_aliases,
+                self._indices.update_aliases,
                 body={"actions": [{"add": {"index": name, "alias": self.alias}}]},
             )
 
@@ -346,7 +368,7 @@ class ElasticEngine(Engine):
                 raise RuntimeError(f"{len(errors)} documents refused, first: {errors[0]}")
             n += ok
         if refresh:
-            self._call(self.client.indices.refresh, index=index)
+            self._call(self._indices.refresh, index=index)
         return n
 
     def bulk(self, docs: Iterable[dict]) -> int:
@@ -380,7 +402,7 @@ class ElasticEngine(Engine):
 
     def refresh(self) -> None:
         self.ensure_index()
-        self._call(self.client.indices.refresh, index=self.alias)
+        self._call(self._indices.refresh, index=self.alias)
 
     def delete(self, item_id: int) -> None:
         self.ensure_index()
@@ -409,24 +431,24 @@ class ElasticEngine(Engine):
             n += self._bulk(name, batch)
             if progress:
                 progress(n)
-        self._call(self.client.indices.refresh, index=name)
+        self._call(self._indices.refresh, index=name)
         old = [i for i in self._versions() if i != name]
         actions = [{"add": {"index": name, "alias": self.alias}}]
         actions += [
             {"remove": {"index": i, "alias": self.alias}} for i in old if self._has_alias(i)
         ]
-        self._call(self.client.indices.update_aliases, body={"actions": actions})
+        self._call(self._indices.update_aliases, body={"actions": actions})
         for i in old:
-            self._call(self.client.indices.delete, index=i)
+            self._call(self._indices.delete, index=i)
         return n
 
     def _has_alias(self, index: str) -> bool:
-        return bool(self._call(self.client.indices.exists_alias, index=index, name=self.alias))
+        return bool(self._call(self._indices.exists_alias, index=index, name=self.alias))
 
     def clear(self) -> None:
         """Drop every version of this prefix's index (tests clean up with this)."""
         for i in self._versions():
-            self._call(self.client.indices.delete, index=i)
+            self._call(self._indices.delete, index=i)
 
     # --- searching ---------------------------------------------------------------------
     def _body(self, query: SearchQuery, size: int, offset: int) -> dict:
