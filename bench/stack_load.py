@@ -7,8 +7,10 @@ Locust (a kept load tool, used as a library) drives simulated phone users agains
 127.0.0.1:8180: each waits 1-3 s between actions (reading, scrolling) and does a mix of
 home, collection pages (plain and with the filters their pages link to), item pages, search
 with facets, suggest, IIIF info.json and tiles (pre-cut and off-grid) and audio Range
-requests. Curator uploads are not in the mix (they need a signed-in admin session; the
-resumable upload is tests/test_resumable_uploads.py's). Each step spawns its users, lets
+requests. One user in a hundred (at least one) is a curator who signs in to the admin and
+sends a 3-second recording to an unpublished item through the resumable (tus) upload, every
+10-20 s; the stack's workers then make its derivatives while the phones browse. Each step
+spawns its users, lets
 them settle for 5 s, then counts ``--seconds``: requests/s, p50/p95/p99 of pages (HTML) and
 of everything, 5xx and failures. The knee is the first step whose page p95 is over 300 ms or
 that serves any 5xx; the issue's goal is 200 users with page p95 < 300 ms and zero 5xx.
@@ -23,12 +25,16 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
+import base64  # noqa: E402
 import collections  # noqa: E402
+import io  # noqa: E402
 import json  # noqa: E402
+import math  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
+import wave  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import gevent  # noqa: E402
@@ -50,6 +56,22 @@ audio = list(ready.filter(derivatives__name='opus').values_list('pk', flat=True)
 images = list(ready.exclude(derivatives__name='opus').values_list('pk', flat=True)[:20])
 print(json.dumps({'items': items, 'audio': audio, 'images': images}))
 """
+CURATOR = """
+import json, secrets
+from django.contrib.auth.models import Group, User
+from archive.items.models import RecordingPage
+user, _ = User.objects.get_or_create(username='load-curator', defaults={'is_staff': True})
+password = secrets.token_urlsafe(16)
+user.set_password(password)
+user.save()
+user.groups.add(Group.objects.get(name='Curators'))
+item = RecordingPage.objects.filter(slug='load-test-uploads').first()
+if item is None:
+    source = RecordingPage.objects.live().first()
+    item = source.copy(keep_live=False, update_attrs={'slug': 'load-test-uploads',
+        'title': 'Load test uploads'})
+print(json.dumps({'username': user.username, 'password': password, 'item': item.pk}))
+"""
 PAGE_KINDS = ("home", "collection", "collection filtered", "item", "search")
 WORDS = ["butterfly", "刺绣", "song", "dragon", "飞歌", "silver", "bird", "fish", "pattern"]
 
@@ -68,6 +90,26 @@ def discover() -> dict:
 
 
 URLS_FOUND: dict = {}
+UPLOADS: collections.Counter = collections.Counter()
+
+
+def tone(seconds: float = 3.0, rate: int = 22050) -> bytes:
+    """A short mono WAV, as a curator's recorder would hand it over."""
+    frames = bytearray()
+    for n in range(int(seconds * rate)):
+        value = int(12000 * math.sin(2 * math.pi * 440 * n / rate))
+        frames += value.to_bytes(2, "little", signed=True)
+    out = io.BytesIO()
+    with wave.open(out, "wb") as file:
+        file.setnchannels(1)
+        file.setsampwidth(2)
+        file.setframerate(rate)
+        file.writeframes(bytes(frames))
+    return out.getvalue()
+
+
+def meta(**values) -> str:
+    return ",".join(f"{k} {base64.b64encode(str(v).encode()).decode()}" for k, v in values.items())
 
 
 class Phone(HttpUser):
@@ -129,6 +171,61 @@ class Phone(HttpUser):
         )
 
 
+class Curator(HttpUser):
+    """A curator at the county centre: signs in, sends a recording now and then."""
+
+    wait_time = between(10, 20)
+    fixed_count = 1  # set per step: one in a hundred users, at least one
+
+    def on_start(self):
+        self.client.get("/admin/login/", name="admin login")
+        csrf = self.client.cookies.get("csrftoken", "")
+        self.client.post(
+            "/admin/login/",
+            {
+                "username": URLS_FOUND["curator"]["username"],
+                "password": URLS_FOUND["curator"]["password"],
+                "csrfmiddlewaretoken": csrf,
+                "next": "/admin/",
+            },
+            headers={"Referer": BASE + "/admin/login/"},
+            name="admin login",
+        )
+
+    @task
+    def upload(self):
+        body = URLS_FOUND["tone"]
+        headers = {
+            "Tus-Resumable": "1.0.0",
+            "X-CSRFToken": self.client.cookies.get("csrftoken", ""),
+        }
+        created = self.client.post(
+            "/admin/uploads/tus/",
+            headers={
+                **headers,
+                "Upload-Length": str(len(body)),
+                "Upload-Metadata": meta(item=URLS_FOUND["curator"]["item"], filename="飞歌.wav"),
+            },
+            name="upload create",
+        )
+        UPLOADS[f"create {created.status_code}"] += 1
+        location = created.headers.get("Location")
+        if created.status_code != 201 or not location:
+            return
+        sent = self.client.request(
+            "PATCH",
+            location,
+            data=body,
+            headers={
+                **headers,
+                "Content-Type": "application/offset+octet-stream",
+                "Upload-Offset": "0",
+            },
+            name="upload send",
+        )
+        UPLOADS[f"send {sent.status_code}"] += 1
+
+
 def percentile(times: collections.Counter, q: float) -> float:
     total = sum(times.values())
     if not total:
@@ -143,6 +240,8 @@ def percentile(times: collections.Counter, q: float) -> float:
 
 def step(env: Environment, users: int, seconds: float) -> dict:
     runner = env.runner
+    Curator.fixed_count = max(1, users // 100)
+    UPLOADS.clear()
     runner.start(users, spawn_rate=max(users / 5, 1))
     gevent.sleep(5 + users / max(users / 5, 1))  # spawned, and settled
     env.stats.reset_all()
@@ -183,6 +282,7 @@ def step(env: Environment, users: int, seconds: float) -> dict:
         "all_p95_ms": percentile(everything, 0.95),
         "all_p99_ms": percentile(everything, 0.99),
         "per_kind": per_kind,
+        "uploads": dict(UPLOADS),
     }
 
 
@@ -195,13 +295,15 @@ def main() -> None:
     if health().get("status") != "ok":
         raise SystemExit(f"the stack is not healthy: {health()} (make stack)")
     URLS_FOUND.update(discover())
-    env = Environment(user_classes=[Phone], host=BASE, events=events)
+    URLS_FOUND["curator"] = json.loads(shell(CURATOR))
+    URLS_FOUND["tone"] = tone()
+    env = Environment(user_classes=[Phone, Curator], host=BASE, events=events)
     env.create_local_runner()
     lines = [
         f"# bench/stack_load.py --steps {args.steps} --seconds {args.seconds:g} "
         f"({time.strftime('%F %T')}); phone users waiting 1-3 s between actions",
         f"{'users':>5} {'req/s':>7} {'pages p50':>9} {'p95':>6} {'p99':>6} "
-        f"{'all p50':>7} {'p95':>6} {'p99':>6} {'5xx':>4} {'fail':>4}",
+        f"{'all p50':>7} {'p95':>6} {'p99':>6} {'5xx':>4} {'fail':>4}  uploads",
     ]
     print("\n".join(lines), flush=True)
     knee = None
@@ -214,6 +316,7 @@ def main() -> None:
             f"{result['pages_p95_ms']:>6.0f} {result['pages_p99_ms']:>6.0f} "
             f"{result['all_p50_ms']:>7.0f} {result['all_p95_ms']:>6.0f} "
             f"{result['all_p99_ms']:>6.0f} {result['5xx']:>4} {result['failures']:>4}"
+            f"  {json.dumps(result['uploads'])}"
         )
         print(row, flush=True)
         lines.append(row)

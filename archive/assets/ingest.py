@@ -24,7 +24,7 @@ from media_pipeline.probe import Identified, identify
 from media_pipeline.similarity import perceptual_hash
 
 from .models import MediaAsset, Original
-from .tasks import process_asset
+from .tasks import queue_or_mark
 
 CHUNK = 1024 * 1024
 
@@ -126,7 +126,8 @@ def ingest(
                 **({"access_level": access_level} if access_level else {}),
             )
             if enqueue:
-                transaction.on_commit(lambda: process_asset.enqueue(asset.pk))
+                # Saved even while the queue (Redis) is down: marked, queued again once back.
+                transaction.on_commit(lambda: queue_or_mark(asset.pk))
     finally:
         tmp.unlink(missing_ok=True)
     return IngestResult(asset=asset, original=original, stored=stored)

@@ -30,7 +30,9 @@ def _rq_job(task_id: str):
 def on_enqueued(sender, task_result, **kwargs) -> None:
     request_id = requestid.current()
     log.info("task %s enqueued: %s", task_result.id, task_result.task.module_path)
-    if not request_id or not sender.__module__.startswith("django_tasks_rq"):
+    from django_tasks_rq.backend import RQBackend
+
+    if not request_id or not issubclass(sender, RQBackend):
         return
     try:
         import django_rq

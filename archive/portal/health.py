@@ -98,9 +98,15 @@ def queue_state() -> QueueState:
         first = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
         if first is not None:
             oldest = (timezone.now() - first).total_seconds()
-    elif backend.__class__.__module__.startswith("django_tasks_rq"):
+    elif _is_rq(backend):
         waiting, overdue, oldest = _rq_queues(backend)
     return QueueState(name, True, len(heartbeat.alive()), waiting, overdue or 0, oldest)
+
+
+def _is_rq(backend) -> bool:
+    from django_tasks_rq.backend import RQBackend
+
+    return isinstance(backend, RQBackend)
 
 
 def _rq_queues(backend) -> tuple[int, int, float | None]:

@@ -322,7 +322,9 @@ if MHA_TASKS == "rq":
         }
         for q in TASK_QUEUES
     }
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    TASKS = {
+        "default": {"BACKEND": "archive.workers.backends.SturdyRQBackend", "QUEUES": TASK_QUEUES}
+    }
 elif MHA_TASKS == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 else:
