@@ -19,8 +19,9 @@ with 4 client threads, injects its fault after a third of the time, and stops by
   Goal: pages without media keep answering, media answer a 503 in bounded time (nginx's
   15 s to S3, the app's two 10 s reads), nothing hangs for a minute.
 * ``worker-kill``: a 15-minute recording is queued; the worker that takes it is
-  ``kill -9``ed (with its work-horse) mid-derivative. Goal: no derivative of it is visible
-  until it is ready, and the other worker finishes it (recovered on a heartbeat).
+  ``kill -9``ed (with its work-horse) mid-derivative. Goal: no half-made derivative is ever
+  recorded (each is stored whole, then recorded, one by one, so the finished ones are listed
+  while the rest are made), and the other worker finishes it (recovered on a heartbeat).
 
 A full media disk is a test, not a scenario (tests/test_faults.py mounts a small tmpfs
 under the upload staging folder: 507, nothing half-kept, the upload resumes).
@@ -227,10 +228,12 @@ print(*counts, Derivative.objects.count())
 """
 MEDIA = """
 import json
+from django.contrib.auth.models import AnonymousUser
+from archive.access import policy
 from archive.assets.models import MediaAsset
-ready = MediaAsset.objects.filter(status='ready', access_level='public').select_related('item')
-audio = ready.filter(derivatives__name='opus').first()
-image = ready.exclude(derivatives__name='opus').first()
+ready = policy.visible_assets(MediaAsset.objects.filter(status='ready'), AnonymousUser())
+audio = ready.filter(derivatives__name='opus').select_related('item').first()
+image = ready.filter(original__kind='image').first()
 print(json.dumps({'audio': audio.pk, 'image': image.pk, 'page': audio.item.url}))
 """
 
@@ -331,15 +334,20 @@ victim = busy[0].pid
 group = os.getpgid(victim)
 os.killpg(group, signal.SIGKILL) if group == victim else os.kill(victim, signal.SIGKILL)
 killed = time.monotonic()
-seen = 0
+seen, half_made = set(), set()
 while (a := MediaAsset.objects.get(pk=asset.pk)).status != 'ready':
     assert a.status != 'failed' and time.monotonic() - killed < 900, a.status
-    seen = max(seen, a.derivatives.count())
+    for d in a.derivatives.all():  # a recorded derivative: is its stored file whole?
+        seen.add(d.name)
+        if not d.file.storage.exists(d.file.name) or d.file.size != d.size:
+            half_made.add(d.name)
     time.sleep(0.5)
 print(json.dumps({{'asset': asset.pk, 'killed_worker_pid': victim,
     'killed_after_s': round(killed - started, 1),
     'ready_after_kill_s': round(time.monotonic() - killed, 1),
-    'derivatives_visible_before_ready': seen, 'derivatives_when_ready': a.derivatives.count()}}))
+    'whole_derivatives_recorded_before_ready': sorted(seen),
+    'half_made_derivatives_seen': sorted(half_made),
+    'derivatives_when_ready': a.derivatives.count()}}))
 """
 
 

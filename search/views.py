@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from archive.access import policy
 from archive.core.i18n import fallback_order
+from archive.core.pagecache import mark_cacheable
 from archive.marketplace.discovery import CURRENCY, availability_text, format_price
 from archive.marketplace.models import Product
 from archive.ops import metrics
@@ -69,14 +70,25 @@ def run(query: SearchQuery) -> SearchResult:
         result.degraded = True
         return result
     if engine.name != "database":
-        _catch_up_if_needed()
+        result.behind = _catch_up_if_needed()
     return result
 
 
-def _catch_up_if_needed() -> None:
+def _catch_up_if_needed() -> bool:
     """The engine answers: if index work is waiting from when it was down, send it."""
     if PendingIndexOp.objects.exists():
         catch_up_task.enqueue()
+        return True
+    return False
+
+
+def _keep_for_everyone(request, result: SearchResult | None) -> None:
+    """An anonymous visitor's answer from an up-to-date engine may be kept by the page cache,
+    as public pages are: keyed by the whole query and language, left behind by the same
+    publish, unpublish, withdrawal and expiry that leave pages behind (the index is updated
+    in the same request). A degraded or lagging answer is never kept."""
+    if result is None or not (result.degraded or result.behind):
+        mark_cacheable(request)
 
 
 def _localized_url(path: str) -> str:
@@ -224,6 +236,7 @@ def search(request):
             filters=query.filters,
             suggestion_url=_suggestion_url(request, result.suggestion),
         )
+    _keep_for_everyone(request, context.get("result"))
     return render(request, "search/search.html", context)
 
 
@@ -270,6 +283,7 @@ def api_search(request):
         body["suggestion"] = result.suggestion
     if result.degraded:
         body["notice"] = _("Search is running in reduced mode.")
+    _keep_for_everyone(request, result)
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 

@@ -210,6 +210,42 @@ def test_the_api_answers_the_design_contract(engine, world, client):
     )
 
 
+def test_an_anonymous_search_is_kept_until_an_unpublish_and_a_signed_in_one_never(
+    engine, world, client, settings, django_capture_on_commit_callbacks
+):
+    """Searches repeat (popular words, facet links, "did you mean"): an anonymous visitor's
+    is kept like a page, keyed by its whole query and language, and the unpublish that
+    leaves pages behind leaves it behind too. A signed-in reader's is neither read nor kept."""
+    from django.core.cache import cache
+
+    settings.MHA_PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    song = world["items"]["song"].identifier  # shown in the page's hit and the API's
+    for url in ("/en/search/?q=butterfly", "/api/v1/search?q=butterfly"):
+        first = client.get(url)
+        assert first["X-Page-Cache"] == "miss" and song in first.content.decode()
+        assert client.get(url)["X-Page-Cache"] == "hit"
+        assert client.get(url + "&type=pattern")["X-Page-Cache"] == "miss"
+        assert "vexholm" not in first.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        world["items"]["song"].unpublish()
+    for url in ("/en/search/?q=butterfly", "/api/v1/search?q=butterfly"):
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss"
+        assert song not in response.content.decode()
+
+    client.force_login(world["users"]["curator"])
+    response = client.get("/en/search/?q=butterfly")
+    assert "X-Page-Cache" not in response and "no-store" in response["Cache-Control"]
+    assert "vexholm" in response.content.decode()
+    client.logout()
+    response = client.get("/en/search/?q=butterfly")
+    assert response["X-Page-Cache"] == "hit"  # the anonymous copy, not the curator's
+    assert "vexholm" not in response.content.decode()
+    cache.clear()
+
+
 def test_the_page_shows_facets_with_counts_and_highlights(engine, world, client):
     page = client.get("/en/search/", {"q": "butterfly"}).content.decode()
     assert 'data-facet="motif"' in page

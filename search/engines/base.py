@@ -78,6 +78,8 @@ class SearchResult:
     per_page: int
     engine: str
     degraded: bool = False
+    #: Index work is still waiting from when the engine was down: these results may miss it.
+    behind: bool = False
     #: When nothing matched what was typed and a likely typo was corrected: the corrected
     #: query these results are for ("did you mean"), else empty.
     corrected: str = ""
