@@ -231,6 +231,47 @@ def test_anonymous_pages_are_cached_and_publishing_refreshes_them(client, site, 
     assert "Freshly published dragon" not in client.get(url).content.decode()
 
 
+def test_a_drafts_media_leaves_the_cache_alone_and_a_published_items_empties_it(
+    client, site, page_cache, tmp_path
+):
+    """A curator's upload to a draft item (and its derivatives being made) is on no public
+    page, so it must not empty the whole site's cache; a published item's media does."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from archive.assets.models import MediaAsset, Original
+    from archive.assets.signals import asset_ready
+
+    url = "/en" + zh_url(site["collections"]["embroidery"])
+    data = b"not really a picture"
+    original = Original(
+        sha256=hashlib.sha256(data).hexdigest(), size=len(data), original_filename="a.jpg",
+        content_type="image/jpeg", kind="image",
+    )  # fmt: skip
+    original.file.save("a.jpg", ContentFile(data), save=False)
+    original.save()
+
+    client.get(url)
+    draft = site["hidden"]["draft"]
+    asset = MediaAsset.objects.create(item=draft, original=original)
+    asset_ready.send(MediaAsset, asset_id=asset.pk, item_id=draft.pk)
+    asset.delete()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    published = site["related"]
+    asset = MediaAsset.objects.create(item=published, original=original)
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    asset_ready.send(MediaAsset, asset_id=asset.pk, item_id=published.pk)  # now it can be shown
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    MediaAsset.objects.filter(pk=asset.pk).update(access_level="restricted")
+    asset.refresh_from_db()
+    client.get(url)
+    asset.save()  # a narrower access level, saved
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+
 def test_the_cache_key_holds_language_and_low_bandwidth(client, site, page_cache):
     url = zh_url(site["main"])
     assert client.get(url)["X-Page-Cache"] == "miss"

@@ -13,3 +13,14 @@ class AssetsConfig(AppConfig):
     label = "assets"
     verbose_name = _("Media")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from archive.core import pagecache
+
+        from .signals import asset_ready
+
+        def made(sender, item_id=None, **kwargs) -> None:
+            # Its derivatives are made: a published item's pages can now show it.
+            pagecache.item_changed(item_id)
+
+        asset_ready.connect(made, weak=False, dispatch_uid="assets-ready-pagecache")

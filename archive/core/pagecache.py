@@ -127,6 +127,25 @@ class AnonymousPageCacheMiddleware:
 
 #: The media asset model, named lazily: ``core`` is the floor and imports no app above it.
 ASSET_MODEL = "assets.MediaAsset"
+ITEM_MODEL = "items.ItemPage"
+
+
+def item_changed(item_id: int | None) -> None:
+    """Something shown on an item changed: leave every page behind if the item is published.
+
+    A draft item's media (a curator's upload in progress, its derivatives) is on no public
+    page, so it must not empty the cache of the whole site: under load, every upload did.
+    A withdrawal or narrower access reaches public pages through the item (unpublished) or
+    through an asset of a published item, both of which still leave everything behind."""
+    from django.apps import apps
+
+    items = apps.get_model(ITEM_MODEL)
+    if item_id is None or items.objects.filter(pk=item_id, live=True).exists():
+        invalidate()
+
+
+def _asset_saved_or_deleted(sender, instance, **kwargs) -> None:
+    item_changed(getattr(instance, "item_id", None))
 
 
 def connect_signals() -> None:
@@ -134,5 +153,7 @@ def connect_signals() -> None:
     page_unpublished.connect(invalidate, dispatch_uid="mha-pagecache-unpublished")
     post_page_move.connect(invalidate, dispatch_uid="mha-pagecache-moved")
     post_delete.connect(invalidate, sender="wagtailcore.Page", dispatch_uid="mha-pagecache-deleted")
-    post_save.connect(invalidate, sender=ASSET_MODEL, dispatch_uid="mha-pagecache-asset")
-    post_delete.connect(invalidate, sender=ASSET_MODEL, dispatch_uid="mha-pagecache-asset-del")
+    post_save.connect(_asset_saved_or_deleted, sender=ASSET_MODEL, dispatch_uid="mha-pc-asset")
+    post_delete.connect(
+        _asset_saved_or_deleted, sender=ASSET_MODEL, dispatch_uid="mha-pc-asset-del"
+    )
