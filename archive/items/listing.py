@@ -1,7 +1,8 @@
 """The queries behind the public pages: collection filters, thumbnails, an item's assets.
 
 Every query starts from ``policy.visible_items`` / ``policy.visible_assets`` (related items
-are ``ItemPage.related_items``); each helper runs a fixed number of queries however many
+are ``ItemPage.related_items``; an item page's own assets are each asked of
+``policy.can_view_asset``); each helper runs a fixed number of queries however many
 items or assets there are, so a page's cost does not grow with the corpus
 (bench/pages_bench.py counts them).
 """
@@ -166,11 +167,13 @@ def attach_thumbs(items: list, user) -> list:
     return items
 
 
-def item_assets(item, user) -> list:
-    """The item's visible assets with originals and derivatives loaded (two queries)."""
-    return list(
-        policy.visible_assets(item.assets.all(), user)
-        .select_related("original")
+def all_assets_prefetch() -> Prefetch:
+    """Every asset of an item, in order, with its original and derivatives (two queries for
+    ``prefetch_related_objects``). Which of them a visitor sees is the policy's to say
+    (``policy.can_view_asset`` on each); the transcript rule reads them all."""
+    return Prefetch(
+        "assets",
+        queryset=MediaAsset.objects.select_related("original")
         .prefetch_related(Prefetch("derivatives", queryset=Derivative.objects.order_by("name")))
-        .order_by("position", "pk")
+        .order_by("position", "pk"),
     )

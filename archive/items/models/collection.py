@@ -14,6 +14,7 @@ from wagtail.search import index
 from archive.access import policy
 from archive.core.i18n import localized
 from archive.core.pagecache import mark_cacheable
+from archive.core.routing import route_to_child, view_restrictions
 from archive.core.slugs import PinyinSlugMixin, PinyinSlugPageForm
 
 from .. import registry
@@ -76,6 +77,21 @@ class CollectionPage(PinyinSlugMixin, Page):
             if chosen is not None:
                 return chosen
         return items.order_by("path").first()
+
+    def route(self, request, path_components):
+        # A founding collection's items are of its kind: each is asked for as one, with its
+        # place and the township and county above it (the page names them), in one query.
+        found = registry.by_slug(self.slug)
+        return route_to_child(
+            self,
+            request,
+            path_components,
+            found.page_class if found else None,
+            select_related=ItemPage.PLACE_CHAIN,
+        )
+
+    def get_view_restrictions(self):
+        return view_restrictions(self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
