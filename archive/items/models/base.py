@@ -48,6 +48,7 @@ from ..panels import MediaStatusPanel
 from ..prose import describe
 from ..roles import CREATOR_ROLES
 from ..seo import json_ld
+from ..terms import load_terms
 from .people import ItemPerson, consent_problems
 
 
@@ -433,8 +434,11 @@ class ItemPage(PinyinSlugMixin, Page):
         """This item's own relations the item page reads, each asked for once and shared
         by the template, the sentence, the JSON-LD and the marketplace block: every asset
         with its original and derivatives (the visible ones are picked by the policy, the
-        transcript rule reads them all). Kinds add their vocabularies."""
+        transcript rule reads them all). Kinds load their vocabularies (``page_terms``)."""
         return [all_assets_prefetch()]
+
+    #: The many-to-many vocabularies a kind of item shows, loaded in one query for its page.
+    page_terms: tuple[str, ...] = ()
 
     def place_loaded(self) -> bool:
         """Whether the place and the places above it came with the page (``PLACE_CHAIN``)."""
@@ -450,6 +454,7 @@ class ItemPage(PinyinSlugMixin, Page):
             # fields and the JSON-LD all name them); routing usually joined them already.
             self.place = Place.objects.select_related(*PLACE_CHAIN_FROM_PLACE).get(pk=self.place_id)
         prefetch_related_objects([self], *self.page_prefetches())
+        load_terms(self, self.page_terms)
         # Each asset shown is asked of the policy (the item's level, the asset's own).
         assets = [a for a in self.assets.all() if policy.can_view_asset(request.user, a)]
         credits = self.credited()

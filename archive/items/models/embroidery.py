@@ -96,9 +96,8 @@ class EmbroideryPatternPage(ItemPage):
     def subjects(self) -> list:
         return [*self.motifs.all(), *self.techniques.all()]
 
-    def page_prefetches(self) -> list:
-        # The sentence, the fields, the JSON-LD and the marketplace block all read them.
-        return [*super().page_prefetches(), "motifs", "techniques", "materials"]
+    # The sentence, the fields, the JSON-LD and the marketplace block all read them.
+    page_terms = ("motifs", "techniques", "materials")
 
     def kind_related_filters(self) -> list[Q]:
         """Patterns sharing a motif with this one (the newest ``RELATED_CANDIDATES`` of
