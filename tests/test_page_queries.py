@@ -39,7 +39,7 @@ def route_cache():
     """The routing tree kept between requests, as served (off by default in tests: their
     local-memory cache outlives each test's database)."""
     cache.clear()
-    with override_settings(MHA_ROUTE_CACHE_SECONDS=300):
+    with override_settings(MHA_ROUTE_CACHE_SECONDS=300, MHA_COLLECTION_CACHE_SECONDS=300):
         yield
     cache.clear()
 
@@ -125,6 +125,26 @@ def test_a_collection_page_stays_within_the_budget(client, tree):
     url = zh_url(collections["embroidery"])
     for query in ("", "?page=2", "?motif=butterfly&village=paimo"):
         assert page_queries(client, url + query) <= 12
+
+
+def test_a_kept_collection_count_follows_publishing(client, tree):
+    """The count and periods a collection page keeps between requests are left behind as
+    soon as an item is published or unpublished."""
+    collections, original = tree
+    embroidery = collections["embroidery"]
+    url = "/en" + zh_url(embroidery)
+    rich_item(collections, original, 2, "k")  # three items
+    assert "3 items" in client.get(url).content.decode()
+    late = EmbroideryPatternPage(
+        title="晚", title_en="Late", slug="late", identifier="LATE", year_from=1950
+    )
+    late.access_level = "public"
+    embroidery.add_child(instance=late)
+    late.save_revision().publish()
+    body = client.get(url).content.decode()
+    assert "4 items" in body and "1950s" in body
+    late.unpublish()
+    assert "3 items" in client.get(url).content.decode()
 
 
 def related_titles(client, page) -> list[str]:

@@ -366,6 +366,9 @@ MHA_PAGE_CACHE_SECONDS = int(os.environ.get("MHA_PAGE_CACHE_SECONDS", "300"))
 #: Seconds the routing tree (the site, its home page and the collections) is kept between
 #: requests, for signed-in visitors too (0 turns it off); left behind like cached pages.
 MHA_ROUTE_CACHE_SECONDS = int(os.environ.get("MHA_ROUTE_CACHE_SECONDS", "300"))
+#: Seconds a collection's item count and periods (per audience and filters) are kept; left
+#: behind like cached pages (0 turns it off).
+MHA_COLLECTION_CACHE_SECONDS = int(os.environ.get("MHA_COLLECTION_CACHE_SECONDS", "300"))
 #: How long browsers and shared caches may keep public media, IIIF images and documents.
 #: Short, because a withdrawn consent or an unpublish must reach them too; conditional
 #: requests keep repeat views cheap.

@@ -23,6 +23,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 MHA_PAGE_CACHE_SECONDS = 0
 #: Off too, for the same reason; the tests of what a page costs turn it on.
 MHA_ROUTE_CACHE_SECONDS = 0
+MHA_COLLECTION_CACHE_SECONDS = 0
 TASKS = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",

@@ -3,7 +3,6 @@ curators add."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +17,7 @@ from archive.core.routing import route_to_child, view_restrictions
 from archive.core.slugs import PinyinSlugMixin, PinyinSlugPageForm
 
 from .. import registry
-from ..listing import attach_thumbs, filter_collection
+from ..listing import KeptCountPaginator, attach_thumbs, filter_collection, kept_for
 from .base import ItemPage
 
 
@@ -95,11 +94,12 @@ class CollectionPage(PinyinSlugMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        kept = kept_for(self, request.user, request.GET)
         items, filters, problems = filter_collection(
-            self.slug, self.visible_items(request.user), request.GET
+            self.slug, self.visible_items(request.user), request.GET, kept
         )
         items = items.select_related("place").order_by("path")
-        page = Paginator(items, 24).get_page(request.GET.get("page"))
+        page = KeptCountPaginator(items, 24, kept).get_page(request.GET.get("page"))
         page.object_list = attach_thumbs(list(page.object_list), request.user)
         context["items"] = page
         context["filters"] = filters
