@@ -10,6 +10,25 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(scope="module")
+def media_root(tmp_path_factory, request):
+    """One storage folder for a whole module, for modules whose data is made once
+    (``iiif_support.made_once``) and whose tests read its files; see ``module_media``."""
+    name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    return tmp_path_factory.mktemp(f"{name}-media")
+
+
+@pytest.fixture
+def module_media(settings, media_root, _media_root):
+    """Opt-in (``pytest.mark.usefixtures("module_media")``): every test of the module uses
+    ``media_root`` instead of a folder of its own, with the cache cleared (the IIIF
+    descriptors and pages of one test are not another's)."""
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = media_root
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _english_messages():
     # Messages raised outside a request (validation, ingest) are asserted in English; pages

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +24,8 @@ from tests import factories
 from tests.iiif_support import add_media, made_once
 from tests.test_iiif_auth import ROLES
 
-pytestmark = pytest.mark.django_db
+# The module's data is made once: its tests share one storage folder (conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_media")]
 
 SRT_HEA = """1
 00:00:00,500 --> 00:00:01,250
@@ -77,11 +77,6 @@ def test_what_is_not_a_caption_file_is_refused_with_a_reason(data):
 
 
 @pytest.fixture(scope="module")
-def media_root(tmp_path_factory):
-    return tmp_path_factory.mktemp("captions-media")
-
-
-@pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, media_root, tmp_path_factory):
     src = tmp_path_factory.mktemp("captions-src")
     with made_once(django_db_blocker, media_root):
@@ -123,12 +118,6 @@ def world(django_db_setup, django_db_blocker, media_root, tmp_path_factory):
             "users": users,
             "singer": singer,
         }
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, media_root):
-    settings.MEDIA_ROOT = media_root
-    cache.clear()
 
 
 def sign_in(client, world, role):

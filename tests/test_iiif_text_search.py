@@ -16,20 +16,10 @@ from tests import factories
 from tests.iiif_support import image_item, made_once
 from tests.test_iiif_conformance import schema_errors
 
-pytestmark = pytest.mark.django_db
+# The module's data is made once: its tests share one storage folder (conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_media")]
 
 ROLES = ("anonymous", "registered", "member", "other-member", "teacher", "contributor", "curator")
-
-
-@pytest.fixture(scope="module")
-def media_root(tmp_path_factory):
-    return tmp_path_factory.mktemp("iiif-text-search-media")
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, media_root):
-    settings.MEDIA_ROOT = media_root
-    cache.clear()
 
 
 @pytest.fixture(scope="module")

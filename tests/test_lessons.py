@@ -15,7 +15,6 @@ import subprocess
 import zipfile
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 
 from archive.iiif.validation import validate
@@ -26,17 +25,6 @@ from tests import factories
 from tests.iiif_support import made_once, media_archive
 
 ROLES = ("anonymous", "registered", "teacher", "other-teacher", "contributor", "curator")
-
-
-@pytest.fixture(scope="module")
-def media_root(tmp_path_factory):
-    return tmp_path_factory.mktemp("lessons-media")
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, media_root):
-    settings.MEDIA_ROOT = media_root
-    cache.clear()
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +50,8 @@ def world(django_db_setup, django_db_blocker, media_root, tmp_path_factory):
         yield data
 
 
-pytestmark = pytest.mark.django_db
+# The module's data is made once: its tests share one storage folder (conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_media")]
 
 
 def as_role(client, world, role):

@@ -5,10 +5,10 @@ queries). A response is stored only when the page said it may be (``mark_cacheab
 visitor is anonymous, the method is GET/HEAD and the response sets no cookie. The key holds
 the host, the full path (with the query string), the language and the low-bandwidth flag.
 
-Invalidation is by generation: publishing, unpublishing, moving or deleting a page, or a
-media asset changing, bumps a counter that is part of every key, so all cached pages are
-left behind at once (they expire on their own). With Redis the counter is shared by every
-web process; with the local-memory cache each process has its own.
+Invalidation is by generation: publishing, unpublishing, moving or deleting a page, saving
+or deleting a site, or a media asset changing, bumps a counter that is part of every key, so
+all cached pages are left behind at once (they expire on their own). With Redis the counter
+is shared by every web process; with the local-memory cache each process has its own.
 
 A signed-in user never reads from nor writes to this cache, so a curator's view of a
 restricted item can never be served to anyone else.
@@ -153,6 +153,11 @@ def connect_signals() -> None:
     page_unpublished.connect(invalidate, dispatch_uid="mha-pagecache-unpublished")
     post_page_move.connect(invalidate, dispatch_uid="mha-pagecache-moved")
     post_delete.connect(invalidate, sender="wagtailcore.Page", dispatch_uid="mha-pagecache-deleted")
+    # A site's host or root page: cached pages and the route cache (``core.routing``).
+    post_save.connect(invalidate, sender="wagtailcore.Site", dispatch_uid="mha-pagecache-site")
+    post_delete.connect(
+        invalidate, sender="wagtailcore.Site", dispatch_uid="mha-pagecache-site-del"
+    )
     post_save.connect(_asset_saved_or_deleted, sender=ASSET_MODEL, dispatch_uid="mha-pc-asset")
     post_delete.connect(
         _asset_saved_or_deleted, sender=ASSET_MODEL, dispatch_uid="mha-pc-asset-del"

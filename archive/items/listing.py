@@ -1,23 +1,30 @@
 """The queries behind the public pages: collection filters, thumbnails, an item's assets.
 
 Every query starts from ``policy.visible_items`` / ``policy.visible_assets`` (related items
-are ``ItemPage.related_items``); each helper runs a fixed number of queries however many
+are ``ItemPage.related_items``; an item page's own assets are each asked of
+``policy.can_view_asset``); each helper runs a fixed number of queries however many
 items or assets there are, so a page's cost does not grow with the corpus
 (bench/pages_bench.py counts them).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from archive.access import policy
 from archive.assets.models import Derivative, MediaAsset
+from archive.core.pagecache import generation
 from archive.vocabularies import models as vocab
 
 from . import periods, registry
@@ -52,18 +59,25 @@ def _not_found(what: Any, value: str) -> str:
     }
 
 
-def filter_collection(collection_slug: str, items: QuerySet, params) -> tuple[QuerySet, list, list]:
+def filter_collection(
+    collection_slug: str, items: QuerySet, params, kept=None
+) -> tuple[QuerySet, list, list]:
     """Apply the query parameters; returns the queryset, the filters and the problems.
 
     An unknown term is not an error page: the visitor is told which value was not found and
     the rest of the filters still apply. ``period`` takes the keys search facets use
     (``1980s``, ``c19``: see ``periods``), offered for the periods the collection's items
-    touch.
+    touch. ``kept(name, compute)``, if given, may answer that from a cache.
     """
     filters: list[Filter] = []
     problems: list[str] = []
     founding = registry.by_slug(collection_slug)
-    period_spans = list(items.values_list("year_from", "year_to").distinct())
+
+    def spans() -> list:
+        # ``order_by()``: a page tree's default order (by path) would make every row distinct.
+        return list(items.order_by().values_list("year_from", "year_to").distinct())
+
+    period_spans = kept("spans", spans) if kept else spans()
     for spec in founding.filters if founding else ():
         model = apps.get_model("vocabularies", spec.vocabulary)
         field_ = getattr(founding.page_class, spec.field).field
@@ -166,11 +180,55 @@ def attach_thumbs(items: list, user) -> list:
     return items
 
 
-def item_assets(item, user) -> list:
-    """The item's visible assets with originals and derivatives loaded (two queries)."""
-    return list(
-        policy.visible_assets(item.assets.all(), user)
-        .select_related("original")
+def all_assets_prefetch() -> Prefetch:
+    """Every asset of an item, in order, with its original and derivatives (two queries for
+    ``prefetch_related_objects``). Which of them a visitor sees is the policy's to say
+    (``policy.can_view_asset`` on each); the transcript rule reads them all."""
+    return Prefetch(
+        "assets",
+        queryset=MediaAsset.objects.select_related("original")
         .prefetch_related(Prefetch("derivatives", queryset=Derivative.objects.order_by("name")))
-        .order_by("position", "pk")
+        .order_by("position", "pk"),
     )
+
+
+def collection_cache_seconds() -> int:
+    return int(getattr(settings, "MHA_COLLECTION_CACHE_SECONDS", 0))
+
+
+def kept_for(collection, user, params):
+    """``kept(name, compute)`` for a collection page: a collection's item count (for the
+    filters asked) and its periods, which scan every item of the collection, kept in the
+    cache per audience until anything is published or unpublished (the page cache's
+    generation), so a collection page's cost does not grow with the collection. None when
+    ``MHA_COLLECTION_CACHE_SECONDS`` is 0."""
+    seconds = collection_cache_seconds()
+    if seconds <= 0:
+        return None
+    query = sorted((k, v) for k, v in params.items() if k != "page")
+    digest = hashlib.sha256(repr(query).encode()).hexdigest()[:16]
+    prefix = f"mha:coll:{generation()}:{collection.pk}:{policy.audience(user).key}"
+
+    def kept(name: str, compute):
+        key = f"{prefix}:{name}" + (f":{digest}" if name == "count" else "")
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, seconds)
+        return value
+
+    return kept
+
+
+class KeptCountPaginator(Paginator):
+    """A paginator whose count may come from ``kept`` (see :func:`kept_for`)."""
+
+    def __init__(self, object_list, per_page, kept=None, **kw):
+        super().__init__(object_list, per_page, **kw)
+        self.kept = kept
+
+    @cached_property
+    def count(self) -> int:
+        if self.kept is None:
+            return super().count
+        return self.kept("count", lambda: self.object_list.count())

@@ -9,6 +9,7 @@ from wagtail.models import Page
 
 from archive.core.i18n import localized
 from archive.core.pagecache import mark_cacheable
+from archive.core.routing import route_to_child, view_restrictions
 
 from .home import home_context
 
@@ -35,6 +36,15 @@ class HomePage(Page):
     @property
     def intro(self) -> str:
         return localized(self, "intro")
+
+    def route(self, request, path_components):
+        # Its children are collections: each asked for as one, in one query.
+        from archive.items.models import CollectionPage
+
+        return route_to_child(self, request, path_components, CollectionPage)
+
+    def get_view_restrictions(self):
+        return view_restrictions(self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

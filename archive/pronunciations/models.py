@@ -28,6 +28,27 @@ class PronunciationQuerySet(models.QuerySet):
             return self.none()
         return self.filter(**{field: term})
 
+    def first_of_terms(self, terms) -> dict[tuple[str, int], Pronunciation]:
+        """The first pronunciation (by pk, as ``of_term(term).first()``) of each of
+        ``terms``, keyed by :func:`term_key`: one query however many terms."""
+        q = models.Q()
+        for field in TERM_FIELDS.values():
+            ids = [k[1] for k in map(term_key, terms) if k and k[0] == field]
+            if ids:
+                q |= models.Q(**{f"{field}__in": ids})
+        found: dict[tuple[str, int], Pronunciation] = {}
+        if not q:
+            return found
+        for pron in self.filter(q).order_by("pk"):
+            found.setdefault(term_key(pron.term), pron)
+        return found
+
+
+def term_key(term) -> tuple[str, int] | None:
+    """``(field, pk)`` naming a term a pronunciation may belong to, or None."""
+    field = TERM_FIELDS.get(type(term).__name__)
+    return (field, term.pk) if field and term is not None and term.pk else None
+
 
 #: Term models a pronunciation may belong to, by class name: field on ``Pronunciation``.
 TERM_FIELDS = {"Motif": "motif", "Technique": "technique"}

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "archive.items.middleware.AdminPageScopeMiddleware",
     "archive.core.pagecache.AnonymousPageCacheMiddleware",
+    # The site and its routing tree from the cache, for Wagtail's page view below.
+    "archive.core.routing.CachedSiteMiddleware",
     # Last, so that it turns a refused sign-in on any door into the lockout answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -363,6 +365,12 @@ else:
 #: Seconds a rendered public page is kept for anonymous visitors (0 turns the cache off);
 #: publishing or unpublishing anything leaves every cached page behind at once.
 MHA_PAGE_CACHE_SECONDS = int(os.environ.get("MHA_PAGE_CACHE_SECONDS", "300"))
+#: Seconds the routing tree (the site, its home page and the collections) is kept between
+#: requests, for signed-in visitors too (0 turns it off); left behind like cached pages.
+MHA_ROUTE_CACHE_SECONDS = int(os.environ.get("MHA_ROUTE_CACHE_SECONDS", "300"))
+#: Seconds a collection's item count and periods (per audience and filters) are kept; left
+#: behind like cached pages (0 turns it off).
+MHA_COLLECTION_CACHE_SECONDS = int(os.environ.get("MHA_COLLECTION_CACHE_SECONDS", "300"))
 #: How long browsers and shared caches may keep public media, IIIF images and documents.
 #: Short, because a withdrawn consent or an unpublish must reach them too; conditional
 #: requests keep repeat views cheap.

@@ -21,6 +21,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 #: Off by default in tests (one local-memory cache outlives each test's database); the
 #: page-cache tests turn it on.
 MHA_PAGE_CACHE_SECONDS = 0
+#: Off too, for the same reason; the tests of what a page costs turn it on.
+MHA_ROUTE_CACHE_SECONDS = 0
+MHA_COLLECTION_CACHE_SECONDS = 0
 TASKS = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",

@@ -10,9 +10,10 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def caption_tracks(context, page) -> list:
     """``page``'s caption tracks, if the reader may read its transcript (the same rule as the
-    WebVTT door, ``policy.can_view_transcript``), else none."""
+    WebVTT door, ``policy.can_view_transcript``), else none. An item with no recording has
+    no player to offer them in: nothing is asked."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    if not policy.can_view_transcript(user, page):
+    if not policy.transcribed_assets(page) or not policy.can_view_transcript(user, page):
         return []
     return list(page.caption_tracks.all())

@@ -14,8 +14,8 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
-from django.db.models import Q, prefetch_related_objects
+from django.db import connection, models
+from django.db.models import Q, Value, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -38,15 +38,17 @@ from archive.core.admin_search import substring_words
 from archive.core.fields import ChoiceListField
 from archive.core.i18n import language_map, localized
 from archive.core.pagecache import low_bandwidth, mark_cacheable
+from archive.core.routing import view_restrictions
 from archive.core.slugs import PinyinSlugMixin, PinyinSlugPageForm
 from archive.vocabularies.models import Place
 
 from .. import registry
-from ..listing import attach_thumbs, item_assets
+from ..listing import all_assets_prefetch, attach_thumbs
 from ..panels import MediaStatusPanel
 from ..prose import describe
 from ..roles import CREATOR_ROLES
 from ..seo import json_ld
+from ..terms import load_terms
 from .people import ItemPerson, consent_problems
 
 
@@ -92,6 +94,14 @@ def related_text(relation: str, stem: str, *languages: str) -> index.RelatedFiel
     return index.RelatedFields(
         relation, [index.SearchField(f"{stem}_{code}") for code in languages]
     )
+
+
+#: How many of the newest items sharing a person, a motif or the village are looked at for
+#: an item's related items (of which six are shown): the lookup's cost stops there.
+RELATED_CANDIDATES = 200
+
+#: The place of an item with its township and county above it (the item page names them).
+PLACE_CHAIN_FROM_PLACE = ("broader", "broader__broader", "broader__broader__broader")
 
 
 class ItemTag(TaggedItemBase):
@@ -200,6 +210,9 @@ class ItemPage(PinyinSlugMixin, Page):
     #: Dublin Core ``type`` (DCMI Type Vocabulary).
     dc_type = "PhysicalObject"
 
+    #: Joined when a collection routes to one of its items (see ``CollectionPage.route``).
+    PLACE_CHAIN = ("place__broader__broader__broader",)
+
     base_form_class = ItemPageForm
     is_creatable = False
     parent_page_types = ["items.CollectionPage"]
@@ -247,6 +260,10 @@ class ItemPage(PinyinSlugMixin, Page):
     class Meta:
         verbose_name = _("heritage item")
         verbose_name_plural = _("heritage items")
+        indexes = [
+            # The newest items of a village, for related items (``related_filters``).
+            models.Index(fields=["place", "-page_ptr"], name="items_place_newest_idx"),
+        ]
 
     def admin_search_words(self) -> str:
         """What the admin's page chooser and page search match a part of: titles, the
@@ -350,15 +367,31 @@ class ItemPage(PinyinSlugMixin, Page):
 
     def related_filters(self, people_ids: list[int]) -> list[Q]:
         """What makes another item related to this one, strongest first: a person in it,
-        then what each kind adds (a shared motif), then the village."""
+        then what each kind adds (a shared motif), then the village.
+
+        Each names a bounded set of candidates, the newest ``RELATED_CANDIDATES`` items
+        of that relation read from an index on (term, item); the visible ones are then
+        ordered by path. So a relation's cost is set by that bound, not by how many
+        items share the person, motif or village in the whole corpus.
+        """
         filters = []
         if people_ids:
             filters.append(
-                Q(pk__in=ItemPerson.objects.filter(person_id__in=people_ids).values("item_id"))
+                Q(
+                    pk__in=ItemPerson.objects.filter(person_id__in=people_ids)
+                    .order_by("-item_id")
+                    .values("item_id")[:RELATED_CANDIDATES]
+                )
             )
         filters += self.kind_related_filters()
         if self.place_id:
-            filters.append(Q(place_id=self.place_id))
+            filters.append(
+                Q(
+                    pk__in=ItemPage.objects.filter(place_id=self.place_id)
+                    .order_by("-page_ptr_id")
+                    .values("page_ptr_id")[:RELATED_CANDIDATES]
+                )
+            )
         return filters
 
     def kind_related_filters(self) -> list[Q]:
@@ -367,34 +400,66 @@ class ItemPage(PinyinSlugMixin, Page):
     def related_items(self, user, people_ids: list[int], limit: int = 6) -> list:
         """Visible items sharing a person, a motif or the village with this one, in that order.
 
-        One small query per kind of relation (each stops at ``limit``) rather than one query
-        OR-ing them: on a 100k-item corpus the OR defeats the indexes and sorts thousands of
-        rows. The number of queries stays the same however many relations there are.
+        One small query per kind of relation (each stops at ``limit``, walking the page
+        tree's path index backwards) rather than one query OR-ing them: on a 100k-item
+        corpus the OR defeats the indexes and sorts thousands of rows. Where the database
+        allows a LIMIT inside a UNION (PostgreSQL) they go as one ``UNION ALL``: one round
+        trip, whatever the number of relations and however many things are related.
         """
         base = policy.visible_items(ItemPage.objects.exclude(pk=self.pk), user).select_related(
             "place"
         )
+        parts = [
+            base.filter(q).annotate(relation_rank=Value(rank)).order_by("-path")[:limit]
+            for rank, q in enumerate(self.related_filters(people_ids))
+        ]
+        if not parts:
+            return []
+        if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
+            rows = list(parts[0].union(*parts[1:], all=True))
+        else:
+            rows = [other for part in parts for other in part]
+        # Strongest relation first, the newest item first within it (as each part asked).
+        rows.sort(key=lambda other: other.path, reverse=True)
+        rows.sort(key=lambda other: other.relation_rank)
         found: dict[int, ItemPage] = {}
-        for q in self.related_filters(people_ids):
-            # Every query runs even when the first filled the list: a constant query count.
-            for other in base.filter(q).order_by("-path")[:limit]:
-                found.setdefault(other.pk, other)
+        for other in rows:
+            found.setdefault(other.pk, other)
         return attach_thumbs(list(found.values())[:limit], user)
+
+    def get_view_restrictions(self):
+        return view_restrictions(self)
+
+    def page_prefetches(self) -> list:
+        """This item's own relations the item page reads, each asked for once and shared
+        by the template, the sentence, the JSON-LD and the marketplace block: every asset
+        with its original and derivatives (the visible ones are picked by the policy, the
+        transcript rule reads them all). Kinds load their vocabularies (``page_terms``)."""
+        return [all_assets_prefetch()]
+
+    #: The many-to-many vocabularies a kind of item shows, loaded in one query for its page.
+    page_terms: tuple[str, ...] = ()
+
+    def place_loaded(self) -> bool:
+        """Whether the place and the places above it came with the page (``PLACE_CHAIN``)."""
+        if not ItemPage.place.is_cached(self):
+            return False
+        place = self.place
+        return place is None or not place.broader_id or Place.broader.is_cached(place)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        if self.place_id:
+        if self.place_id and not self.place_loaded():
             # The place with its township and county in one query (the sentence, the
-            # fields and the JSON-LD all name them).
-            self.place = Place.objects.select_related(
-                "broader", "broader__broader", "broader__broader__broader"
-            ).get(pk=self.place_id)
-        assets = item_assets(self, request.user)
+            # fields and the JSON-LD all name them); routing usually joined them already.
+            self.place = Place.objects.select_related(*PLACE_CHAIN_FROM_PLACE).get(pk=self.place_id)
+        prefetch_related_objects([self], *self.page_prefetches())
+        load_terms(self, self.page_terms)
+        # Each asset shown is asked of the policy (the item's level, the asset's own).
+        assets = [a for a in self.assets.all() if policy.can_view_asset(request.user, a)]
         credits = self.credited()
         context["assets"] = assets
         context["credits"] = credits
-        # One query for the assets and their originals, which the transcript rule reads.
-        prefetch_related_objects([self], "assets__original")
         context["cues"] = (
             list(self.cues.all().order_by("start", "sort_order"))
             if policy.can_view_transcript(request.user, self)

@@ -3,7 +3,6 @@ curators add."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -14,10 +13,11 @@ from wagtail.search import index
 from archive.access import policy
 from archive.core.i18n import localized
 from archive.core.pagecache import mark_cacheable
+from archive.core.routing import route_to_child, view_restrictions
 from archive.core.slugs import PinyinSlugMixin, PinyinSlugPageForm
 
 from .. import registry
-from ..listing import attach_thumbs, filter_collection
+from ..listing import KeptCountPaginator, attach_thumbs, filter_collection, kept_for
 from .base import ItemPage
 
 
@@ -77,13 +77,29 @@ class CollectionPage(PinyinSlugMixin, Page):
                 return chosen
         return items.order_by("path").first()
 
+    def route(self, request, path_components):
+        # A founding collection's items are of its kind: each is asked for as one, with its
+        # place and the township and county above it (the page names them), in one query.
+        found = registry.by_slug(self.slug)
+        return route_to_child(
+            self,
+            request,
+            path_components,
+            found.page_class if found else None,
+            select_related=ItemPage.PLACE_CHAIN,
+        )
+
+    def get_view_restrictions(self):
+        return view_restrictions(self)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        kept = kept_for(self, request.user, request.GET)
         items, filters, problems = filter_collection(
-            self.slug, self.visible_items(request.user), request.GET
+            self.slug, self.visible_items(request.user), request.GET, kept
         )
         items = items.select_related("place").order_by("path")
-        page = Paginator(items, 24).get_page(request.GET.get("page"))
+        page = KeptCountPaginator(items, 24, kept).get_page(request.GET.get("page"))
         page.object_list = attach_thumbs(list(page.object_list), request.user)
         context["items"] = page
         context["filters"] = filters

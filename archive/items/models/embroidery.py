@@ -13,7 +13,7 @@ from wagtail.search import index
 
 from archive.core.i18n import localized
 
-from .base import ItemPage, related_text
+from .base import RELATED_CANDIDATES, ItemPage, related_text
 
 
 class EmbroideryPatternPage(ItemPage):
@@ -96,15 +96,21 @@ class EmbroideryPatternPage(ItemPage):
     def subjects(self) -> list:
         return [*self.motifs.all(), *self.techniques.all()]
 
+    # The sentence, the fields, the JSON-LD and the marketplace block all read them.
+    page_terms = ("motifs", "techniques", "materials")
+
     def kind_related_filters(self) -> list[Q]:
-        """Patterns sharing a motif with this one."""
+        """Patterns sharing a motif with this one (the newest ``RELATED_CANDIDATES`` of
+        them, read from the index on (motif, pattern) that migration 0004 adds)."""
+        motif_ids = [m.pk for m in self.motifs.all()]
+        if not motif_ids:
+            return []
         through = EmbroideryPatternPage.motifs.through
-        motif_ids = through.objects.filter(embroiderypatternpage_id=self.pk).values("motif_id")
         return [
             Q(
-                pk__in=through.objects.filter(motif_id__in=motif_ids).values(
-                    "embroiderypatternpage_id"
-                )
+                pk__in=through.objects.filter(motif_id__in=motif_ids)
+                .order_by("-embroiderypatternpage_id")
+                .values("embroiderypatternpage_id")[:RELATED_CANDIDATES]
             )
         ]
 

@@ -32,6 +32,10 @@ class ItemPerson(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("person on the item")
+        indexes = [
+            # The newest items of a person, for related items (``ItemPage.related_filters``).
+            models.Index(fields=["person", "-item"], name="items_person_newest_idx"),
+        ]
 
 
 def consent_problems(item: Any, people: list[tuple]) -> list[str]:

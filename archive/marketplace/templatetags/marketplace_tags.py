@@ -14,11 +14,10 @@ LIMIT = 6
 
 
 def _vocabulary_ids(item) -> tuple[list[int], list[int]]:
+    # ``.all()``: the item page has them prefetched already (``ItemPage.page_prefetches``).
     item = item.specific
-    motifs = list(item.motifs.values_list("pk", flat=True)) if hasattr(item, "motifs") else []
-    techniques = (
-        list(item.techniques.values_list("pk", flat=True)) if hasattr(item, "techniques") else []
-    )
+    motifs = [t.pk for t in item.motifs.all()] if hasattr(item, "motifs") else []
+    techniques = [t.pk for t in item.techniques.all()] if hasattr(item, "techniques") else []
     return motifs, techniques
 
 

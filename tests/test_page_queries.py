@@ -1,0 +1,220 @@
+"""What an item page costs the database, and what it shows among related items.
+
+An item page's queries must not grow with what it shows (assets, people, transcript lines,
+related items) and stay within the budget the performance target names (issue 15: at most
+12 per page on PostgreSQL; ``bench/pages_bench.py`` measures the time). The related items a
+visitor sees are pinned for a sample item, so making them cheaper cannot change them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import translation
+
+from archive.assets.models import Derivative, MediaAsset, Original
+from archive.items.models import EmbroideryPatternPage, ItemPerson, TranscriptCue
+from archive.vocabularies.loader import load_all_vocabularies
+from archive.vocabularies.models import Motif, Place
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+#: The budget of an item page. The related items go as one query where the database
+#: allows a LIMIT inside a UNION (PostgreSQL); elsewhere one per kind of relation (three).
+MAX_ITEM_PAGE_QUERIES = 12 if connection.features.supports_slicing_ordering_in_compound else 14
+
+
+def zh_url(page) -> str:
+    with translation.override("zh-hans"):
+        return page.url
+
+
+@pytest.fixture(autouse=True)
+def route_cache():
+    """The routing tree kept between requests, as served (off by default in tests: their
+    local-memory cache outlives each test's database)."""
+    cache.clear()
+    with override_settings(MHA_ROUTE_CACHE_SECONDS=300, MHA_COLLECTION_CACHE_SECONDS=300):
+        yield
+    cache.clear()
+
+
+@pytest.fixture
+def tree():
+    load_all_vocabularies()
+    _, collections = factories.site_tree()
+    for c in collections.values():
+        c.save_revision().publish()
+    original = Original.objects.create(
+        sha256="0" * 64,
+        file="originals/x.jpg",
+        size=1,
+        original_filename="x.jpg",
+        content_type="image/jpeg",
+        kind="image",
+        probe={"width": 1600, "height": 1200},
+    )
+    return collections, original
+
+
+def rich_item(collections, original, n: int, tag: str) -> EmbroideryPatternPage:
+    """An embroidery item with ``n`` assets, transcript lines, people and related items."""
+    people = [factories.person(slug=f"p-{tag}-{i}") for i in range(n)]
+    page = EmbroideryPatternPage(
+        title=f"富 {tag}",
+        title_en=f"Rich {tag}",
+        slug=f"rich-{tag}",
+        identifier=f"RICH-{tag}",
+        access_level="public",
+        place=Place.objects.filter(kind="village").order_by("slug").first(),
+    )
+    for p in people:
+        page.people.add(ItemPerson(person=p, role="artisan"))
+    page.motifs = [Motif.objects.order_by("slug").first()]
+    collections["embroidery"].add_child(instance=page)
+    for i in range(n):
+        asset = MediaAsset.objects.create(item=page, original=original, status="ready", position=i)
+        for name in ("thumb", "web-webp", "web-jpeg"):
+            Derivative.objects.create(
+                asset=asset, name=name, file=f"d/{name}", content_type="x", width=1200
+            )
+        TranscriptCue.objects.create(item=page, start=i, end=i + 1, text_en=f"line {i}")
+        other = EmbroideryPatternPage(
+            title=f"邻 {tag} {i}",
+            title_en=f"Near {tag} {i}",
+            slug=f"near-{tag}-{i}",
+            identifier=f"NEAR-{tag}-{i}",
+            access_level="public",
+        )
+        other.people.add(ItemPerson(person=people[i], role="artisan"))
+        collections["embroidery"].add_child(instance=other)
+    return page
+
+
+def page_queries(client, url: str) -> int:
+    with override_settings(MHA_PAGE_CACHE_SECONDS=0):
+        client.get(url)  # the routing tree and content types, as a warm server has them
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_an_item_page_costs_the_same_queries_however_much_it_shows(client, tree):
+    collections, original = tree
+    counts = {}
+    for n in (1, 20):
+        page = rich_item(collections, original, n, f"q{n}")
+        body = client.get(zh_url(page)).content.decode()
+        for asset in page.assets.all():
+            assert f"/picture/{asset.pk}/" in body, "every asset is on the page"
+        assert body.count("邻 ") >= min(n, 6), "related items are on the page"
+        counts[n] = page_queries(client, zh_url(page))
+    assert counts[1] == counts[20], counts
+    assert counts[20] <= MAX_ITEM_PAGE_QUERIES, counts
+
+
+def test_a_collection_page_stays_within_the_budget(client, tree):
+    collections, original = tree
+    rich_item(collections, original, 20, "c")
+    url = zh_url(collections["embroidery"])
+    for query in ("", "?page=2", "?motif=butterfly&village=paimo"):
+        assert page_queries(client, url + query) <= 12
+
+
+def test_a_kept_collection_count_follows_publishing(client, tree):
+    """The count and periods a collection page keeps between requests are left behind as
+    soon as an item is published or unpublished."""
+    collections, original = tree
+    embroidery = collections["embroidery"]
+    url = "/en" + zh_url(embroidery)
+    rich_item(collections, original, 2, "k")  # three items
+    assert "3 items" in client.get(url).content.decode()
+    late = EmbroideryPatternPage(
+        title="晚", title_en="Late", slug="late", identifier="LATE", year_from=1950
+    )
+    late.access_level = "public"
+    embroidery.add_child(instance=late)
+    late.save_revision().publish()
+    body = client.get(url).content.decode()
+    assert "4 items" in body and "1950s" in body
+    late.unpublish()
+    assert "3 items" in client.get(url).content.decode()
+
+
+def related_titles(client, page) -> list[str]:
+    body = client.get("/en" + zh_url(page)).content.decode()
+    if 'id="related-h"' not in body:
+        return []
+    section = body.split('id="related-h"')[1].split("</section>")[0]
+    return re.findall(r'<span class="item-title">([^<]+)</span>', section)
+
+
+def test_the_related_items_a_visitor_sees_are_pinned(client, tree):
+    """A person's items first, then the motif's, then the village's, each newest first,
+    six at most, hidden ones never: the same list as before the lookup was made cheaper."""
+    collections, _ = tree
+    embroidery = collections["embroidery"]
+    village = Place.objects.filter(kind="village").order_by("slug").first()
+    other_village = Place.objects.filter(kind="village").order_by("-slug").first()
+    butterfly = Motif.objects.get(slug="butterfly")
+    dragon = Motif.objects.get(slug="dragon")
+    artisan = factories.person(slug="kin-artisan")
+
+    def kin(name, motif, place=None, by=None, access="public", live=True):
+        page = EmbroideryPatternPage(
+            title=f"亲 {name}",
+            title_en=f"Kin {name}",
+            slug=f"kin-{name}",
+            identifier=f"KIN-{name}",
+            access_level=access,
+            live=live,
+            place=place,
+        )
+        if by is not None:
+            page.people.add(ItemPerson(person=by, role="artisan"))
+        page.motifs = [motif]
+        embroidery.add_child(instance=page)
+        return page
+
+    kin("village-old", dragon, place=village)
+    kin("by-hand-1", dragon, place=other_village, by=artisan)
+    kin("motif-1", butterfly, place=other_village)
+    kin("by-hand-restricted", dragon, by=artisan, access="restricted")
+    kin("motif-2", butterfly)
+    kin("motif-draft", butterfly, live=False)
+    main = kin("main", butterfly, place=village, by=artisan)
+    kin("by-hand-2", dragon, by=artisan)
+    kin("motif-3", butterfly)
+    kin("village-1", dragon, place=village)
+    kin("motif-community", butterfly, access="community")
+    kin("village-2", dragon, place=village)
+    kin("motif-and-village", butterfly, place=village)
+
+    assert related_titles(client, main) == [
+        "Kin by-hand-2",
+        "Kin by-hand-1",
+        "Kin motif-and-village",
+        "Kin motif-3",
+        "Kin motif-2",
+        "Kin motif-1",
+    ]
+
+
+def test_the_kept_routing_tree_follows_publishing(client, tree):
+    """A collection renamed, or taken down, shows at once on the next request, though the
+    routing tree is kept between requests."""
+    collections, original = tree
+    item = rich_item(collections, original, 1, "r")
+    embroidery = collections["embroidery"]
+    assert ">embroidery</a>" in client.get("/en" + zh_url(item)).content.decode()
+    embroidery.title_en = "Needlework"
+    embroidery.save_revision().publish()
+    assert ">Needlework</a>" in client.get("/en" + zh_url(item)).content.decode()
+    embroidery.unpublish()
+    assert client.get(zh_url(embroidery)).status_code == 404
