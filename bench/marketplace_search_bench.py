@@ -244,6 +244,9 @@ def bench_elastic(name, url, sources: dict, queries, rows, chunk_size: int, say=
     if not engines["items"].ping():
         print(f"{name}: no answer at {url}, skipped")
         return
+    nodes = engines["items"].client.nodes.info(node_id="_local", metric="_none")
+    versions = sorted({n.get("version", "?") for n in nodes["nodes"].values()})
+    say(f"{name} {', '.join(versions)} at {url}")
     loads = {}
     try:
         for key, engine in engines.items():
@@ -372,6 +375,8 @@ def report(row, out: Figures) -> None:
             f"{name:<20}{items_n:>8}{shown:>9}{key:>16}{loads[key]:>12.0f}{p50:>8.1f}"
             f"{p95:>8.1f}{ratio:>9}{p95 / goal:>9.2f}"
         )
+    p50s = [statistics.median(times[k]) for k in ("items", "items+products")]
+    out.say(f"{'':<20}with products / items alone: p50 {p50s[1] / p50s[0]:.2f}")
 
 
 def main() -> None:
