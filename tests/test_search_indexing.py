@@ -153,3 +153,26 @@ def test_healthz_pings_the_configured_engine(engine, client):
     body = client.get("/healthz").json()
     assert body["search"]["status"] == "ok"
     assert body["search"]["engine"] == engine.name
+
+
+def test_a_bulk_load_is_searchable_at_once_and_leaves_the_index_settings_as_they_were(
+    real_engine, settings
+):
+    """``bulk_fast`` (reindexing, the benchmarks) turns refreshes and replicas off while it
+    loads; afterwards every document is found and the index refreshes as before."""
+    from search import documents
+
+    _, collections = factories.site_tree()
+    pages = [
+        _draft(collections, title_en=f"Quillmoth panel {i}", identifier=f"MHA-Q{i}", slug=f"q{i}")
+        for i in range(3)
+    ]
+    docs = [documents.build(p) for p in pages]
+    prepared = list(real_engine.prepare(docs[1:]))  # built once, loadable into any index
+    assert real_engine.bulk_fast([docs[0], *prepared], chunk_size=2) == 3
+    found = {h.id for h in real_engine.search(SearchQuery(raw="quillmoth")).hits}
+    assert found == {p.pk for p in pages}
+    kept = real_engine._indices.get_settings(index=real_engine.alias)
+    (index,) = (s["settings"]["index"] for s in kept.values())
+    assert index["refresh_interval"] == "1s"
+    assert index["number_of_replicas"] == str(getattr(settings, "MHA_SEARCH_REPLICAS", 0))

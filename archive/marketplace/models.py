@@ -32,7 +32,8 @@ from archive.access.policy import is_curator
 from archive.core.i18n import localized
 from archive.people.models import ConsentRecord
 
-from .originals import adopt_upload, is_fresh_upload
+from .admin_forms import PartyForm
+from .originals import adopt_upload, discard, is_fresh_upload
 from .panels import PartyPanel
 
 #: The consent scope that covers the marketplace (``people.ConsentRecord.Scope``).
@@ -108,6 +109,7 @@ class MarketplaceParty(ClusterableModel):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ShownQuerySet.as_manager()
+    base_form_class = PartyForm
 
     story_panel = MultiFieldPanel(
         [FieldPanel("story_zh"), FieldPanel("story_en"), FieldPanel("story_hmn")],
@@ -133,6 +135,16 @@ class MarketplaceParty(ClusterableModel):
         if is_fresh_upload(self.photo_upload):
             self.clean()  # a save without a form (a script, the shell) checks it too
         super().save(*args, **kwargs)
+
+    def remove_photo(self) -> None:
+        """The photo goes from every door: the record lets go of it and its renditions,
+        and the original is deleted unless another record holds the same bytes."""
+        original_id, renditions = self.photo_id, [self.photo_thumb, self.photo_web]
+        if not original_id and not any(renditions):
+            return
+        self.photo, self.photo_thumb, self.photo_web = None, "", ""
+        self.save()  # its signal drops cached pages and reindexes its products
+        discard(original_id, renditions)
 
     def photo_url(self, name: str = "web") -> str:
         return reverse("marketplace:portrait", args=[self.door, self.slug, name])
@@ -196,6 +208,7 @@ class Cooperative(MarketplaceParty):
         PartyPanel(heading=_("Who they are")),
         FieldPanel("slug"),
         FieldPanel("photo_upload"),
+        FieldPanel("remove_photo"),
         MarketplaceParty.story_panel,
         FieldRowPanel([FieldPanel("manager"), FieldPanel("notify_email")]),
         FieldPanel("published"),
@@ -248,6 +261,7 @@ class ArtisanProfile(MarketplaceParty):
         FieldPanel("slug"),
         FieldPanel("cooperative"),
         FieldPanel("photo_upload"),
+        FieldPanel("remove_photo"),
         FieldRowPanel([FieldPanel("techniques"), FieldPanel("motifs")]),
         MarketplaceParty.story_panel,
         FieldRowPanel([FieldPanel("contact_preference"), FieldPanel("notify_email")]),

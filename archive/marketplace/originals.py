@@ -4,14 +4,19 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from archive.assets.ingest import MediaError, check_file, safe_display_name
@@ -77,3 +82,21 @@ def adopt_upload(
         return store_original(fieldfile, fieldfile.name, kind, refusal)
     except MediaError as exc:
         raise ValidationError({field: str(exc)}) from exc
+
+
+def discard(original_id: int | None, renditions: Iterable[FieldFile]) -> None:
+    """A removed photo's files: its renditions, and its original unless another record
+    (an asset, another photo, a pronunciation) holds the same bytes. Rows go now, files
+    once the transaction commits, so a rollback never leaves a record without its file."""
+    doomed = [(f.storage, f.name) for f in renditions if f]
+    original = Original.objects.filter(pk=original_id).first() if original_id else None
+    if original is not None:
+        try:
+            with transaction.atomic():
+                original.delete()
+        except (ProtectedError, RestrictedError):
+            pass  # the same bytes serve something else: they stay
+        else:
+            doomed.append((original.file.storage, original.file.name))
+    for storage, name in doomed:
+        transaction.on_commit(functools.partial(storage.delete, name))

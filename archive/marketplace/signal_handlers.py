@@ -17,6 +17,7 @@ from archive.people.signals import consent_withdrawn
 
 from . import photos
 from .models import ArtisanProfile, Cooperative, Product, ProductPhoto
+from .originals import discard
 
 #: Called with product ids whenever their visibility may have changed; the search package
 #: registers its indexer here (it sits above this app and may import it, not the reverse).
@@ -57,6 +58,13 @@ def _on_photo(sender, instance: ProductPhoto, **kwargs) -> None:
     transaction.on_commit(lambda: products_changed([pk]))
 
 
+def _on_photo_deleted(sender, instance: ProductPhoto, **kwargs) -> None:
+    """A photo removed in the admin (or with its product): its files go too."""
+    discard(instance.original_id, [instance.thumb, instance.web])
+    pk = instance.product_id
+    transaction.on_commit(lambda: products_changed([pk]))
+
+
 def _on_profile(sender, instance, **kwargs) -> None:
     if instance.photo_id and not instance.photo_web:
         photos.enqueue_portrait(instance)
@@ -77,6 +85,7 @@ def connect() -> None:
         post_save.connect(_on_product, sender=model, dispatch_uid="mkt-product-saved")
         post_delete.connect(_on_product, sender=model, dispatch_uid="mkt-product-deleted")
     post_save.connect(_on_photo, sender=ProductPhoto, dispatch_uid="mkt-photo-saved")
+    post_delete.connect(_on_photo_deleted, sender=ProductPhoto, dispatch_uid="mkt-photo-deleted")
     for model in (ArtisanProfile, Cooperative):
         post_save.connect(_on_profile, sender=model, dispatch_uid=f"mkt-{model.__name__}-saved")
     post_save.connect(_on_person, sender=Person, dispatch_uid="mkt-person-saved")

@@ -16,11 +16,13 @@ Indexes are versioned (``<prefix>-items-v<timestamp>``) behind the alias
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import json
 import time
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
 
 from django.conf import settings
 
@@ -190,6 +192,13 @@ def price_buckets(aggregations: dict) -> list[tuple[str, int]]:
     if on_request:
         out.append((ON_REQUEST, on_request))
     return sorted(out, key=lambda kc: (-kc[1], kc[0]))
+
+
+class Prepared(NamedTuple):
+    """A document's id and its index source as JSON (``ElasticEngine.prepare``)."""
+
+    id: int
+    source: str
 
 
 MANAGE_TIMEOUT = 60  # seconds: creating, aliasing, refreshing and dropping indexes
@@ -375,29 +384,69 @@ class ElasticEngine(Engine):
         self.ensure_index()
         return self._bulk(self.alias, docs, refresh=True)
 
-    def bulk_fast(self, docs: Iterable[dict], threads: int = 2) -> int:
-        """Bulk without refreshing, the client preparing one batch while the server
-        indexes another (rebuilds, benchmarks)."""
+    def prepare(self, docs: Iterable[dict]) -> Iterator[Prepared]:
+        """Each document's index source, serialized once: a caller that loads the same
+        documents into several indexes (the benchmarks) builds and encodes them once."""
+        for doc in docs:
+            yield Prepared(doc["id"], json.dumps(self._source(doc), ensure_ascii=False))
+
+    @contextlib.contextmanager
+    def loading(self, index: str | None = None):
+        """A bulk load's index settings: no periodic refresh and no replicas while it runs
+        (each refresh writes a segment, each replica indexes every document again), the
+        index's own settings restored afterwards, then one refresh."""
+        index = index or self.alias
+        found = self._call(self._indices.get_settings, index=index)
+        before = {
+            "refresh_interval": "1s",
+            "number_of_replicas": getattr(settings, "MHA_SEARCH_REPLICAS", 0),
+        }
+        for named in found.values():  # the alias's one versioned index
+            kept = named["settings"]["index"]
+            before = {k: kept.get(k, v) for k, v in before.items()}
+        self._call(
+            self._indices.put_settings,
+            index=index,
+            body={"index": {"refresh_interval": "-1", "number_of_replicas": 0}},
+        )
+        try:
+            yield
+        finally:
+            self._call(self._indices.put_settings, index=index, body={"index": before})
+            self._call(self._indices.refresh, index=index)
+
+    def bulk_fast(
+        self, docs: Iterable[dict | Prepared], threads: int = 2, chunk_size: int = 500
+    ) -> int:
+        """Bulk load with the client preparing one batch while the server indexes another
+        (rebuilds, benchmarks), under ``loading()``'s settings; refreshed once at the end.
+        ``docs`` are documents or ``prepare()``'s output."""
         self.ensure_index()
         if self.flavour == "elasticsearch":
             from elasticsearch.helpers import parallel_bulk
         else:
             from opensearchpy.helpers import parallel_bulk
+
+        def actions():
+            for doc in docs:
+                if isinstance(doc, Prepared):
+                    yield {"_index": self.alias, "_id": doc.id, "_source": doc.source}
+                else:
+                    yield {"_index": self.alias, "_id": doc["id"], "_source": self._source(doc)}
+
         n = 0
-        for ok, info in self._call(
-            lambda: list(
-                parallel_bulk(
-                    self.client,
-                    self._actions(self.alias, docs),
-                    thread_count=threads,
-                    chunk_size=500,
-                    raise_on_error=False,
-                )
-            )
-        ):
-            if not ok:
-                raise RuntimeError(f"document refused: {info}")
-            n += 1
+        with self.loading():
+            for ok, info in self._call(
+                parallel_bulk,
+                self.client,
+                actions(),
+                thread_count=threads,
+                chunk_size=chunk_size,
+                raise_on_error=False,
+            ):
+                if not ok:
+                    raise RuntimeError(f"document refused: {info}")
+                n += 1
         return n
 
     def refresh(self) -> None:
