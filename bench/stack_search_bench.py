@@ -102,7 +102,15 @@ def run_wrk(paths: list[str], seconds: int, connections: int) -> dict:
         fh.write(lua)
     before = metrics()
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", fh.name, BASE + "/"],
+        [
+            "wrk",
+            f"-t{min(2, connections)}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "-s",
+            fh.name,
+            BASE + "/",
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -150,7 +158,7 @@ def main() -> None:
     paths = urls(vocab)
     lines = [
         f"# bench/stack_search_bench.py --sizes {args.sizes} --seconds {args.seconds} "
-        f"--connections {args.connections} ({time.strftime('%F %T')}); wrk -t2 through nginx, "
+        f"--connections {args.connections} ({time.strftime('%F %T %Z')}); wrk -t2 through nginx, "
         f"anonymous, every URL unique (page cache never answers), {len(paths)} queries",
         f"{'items':>9} {'index s':>8} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} "
         f"{'engine':>7} {'p95/50ms':>8} {'non-2xx':>7}",
