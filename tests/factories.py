@@ -119,3 +119,23 @@ def role_users(community, other_community) -> dict:
     CommunityMembership.objects.create(user=users["member"], community=community)
     CommunityMembership.objects.create(user=users["other-member"], community=other_community)
     return users
+
+
+def original(data: bytes, filename: str, content_type: str, kind: str):
+    """An original holding ``data`` in the media storage, as an upload would leave it."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from archive.assets.models import Original
+
+    made = Original(
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        original_filename=filename,
+        content_type=content_type,
+        kind=kind,
+    )
+    made.file.save(filename, ContentFile(data), save=False)
+    made.save()
+    return made

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -17,7 +16,7 @@ from django.utils import timezone
 
 from archive.access import policy
 from archive.access.models import CommunityMembership
-from archive.assets.models import Derivative, MediaAsset, Original
+from archive.assets.models import Derivative, MediaAsset
 from archive.assets.views import ranged_file_response
 from archive.items.models import ItemPage
 from archive.items.models.people import consent_problems
@@ -243,12 +242,7 @@ def asset_door(db):
     _, collections = factories.site_tree()
     page = factories.recording(collections["dialects"], speaker=factories.person())
     data = bytes(range(256)) * 4
-    original = Original(
-        sha256=hashlib.sha256(data).hexdigest(), size=len(data), original_filename="a.wav",
-        content_type="audio/wav", kind="audio",
-    )  # fmt: skip
-    original.file.save("a.wav", ContentFile(data), save=False)
-    original.save()
+    original = factories.original(data, "a.wav", "audio/wav", "audio")
     asset = MediaAsset.objects.create(item=page, original=original, status="ready")
     d = Derivative(asset=asset, name="aac", content_type="audio/mp4", size=len(data))
     d.file.save("a.m4a", ContentFile(data), save=False)

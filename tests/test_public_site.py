@@ -236,21 +236,11 @@ def test_a_drafts_media_leaves_the_cache_alone_and_a_published_items_empties_it(
 ):
     """A curator's upload to a draft item (and its derivatives being made) is on no public
     page, so it must not empty the whole site's cache; a published item's media does."""
-    import hashlib
-
-    from django.core.files.base import ContentFile
-
-    from archive.assets.models import MediaAsset, Original
+    from archive.assets.models import MediaAsset
     from archive.assets.signals import asset_ready
 
     url = "/en" + zh_url(site["collections"]["embroidery"])
-    data = b"not really a picture"
-    original = Original(
-        sha256=hashlib.sha256(data).hexdigest(), size=len(data), original_filename="a.jpg",
-        content_type="image/jpeg", kind="image",
-    )  # fmt: skip
-    original.file.save("a.jpg", ContentFile(data), save=False)
-    original.save()
+    original = factories.original(b"not really a picture", "a.jpg", "image/jpeg", "image")
 
     client.get(url)
     draft = site["hidden"]["draft"]
