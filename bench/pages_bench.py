@@ -210,48 +210,6 @@ def fill(collections, size: int, done: int, shared_original) -> None:
     bulk_items(collections["folk-music"], MusicPiecePage, n_mus, done, mus_extra)
 
 
-def rich_item(collections, n_related: int, shared_original, tag: str):
-    """An embroidery item with ``n_related`` assets, cues, people and related items."""
-    from archive.assets.models import Derivative, MediaAsset
-    from archive.items.models import EmbroideryPatternPage, ItemPerson, TranscriptCue
-    from archive.vocabularies.models import Motif, Place
-    from tests import factories
-
-    motif = Motif.objects.order_by("slug").first()
-    place = Place.objects.filter(kind="village").order_by("-slug").first()
-    people = [factories.person(slug=f"bench-{tag}-{i}") for i in range(n_related)]
-    page = EmbroideryPatternPage(
-        title=f"富 {tag}",
-        title_en=f"Rich {tag}",
-        slug=f"rich-{tag}",
-        identifier=f"RICH-{tag}",
-        access_level="public",
-        place=place,
-    )
-    for p in people:
-        page.people.add(ItemPerson(person=p, role="artisan"))
-    page.motifs = [motif]
-    collections["embroidery"].add_child(instance=page)
-    for i in range(n_related):
-        a = MediaAsset.objects.create(
-            item=page, original=shared_original, status="ready", position=i
-        )
-        for name in ("thumb", "web-webp", "web-jpeg"):
-            Derivative.objects.create(
-                asset=a, name=name, file=f"d/{name}", content_type="x", width=1200, height=900
-            )
-        TranscriptCue.objects.create(item=page, start=i, end=i + 1, text_en=f"line {i}")
-        other = EmbroideryPatternPage(
-            title=f"邻 {tag} {i}",
-            slug=f"near-{tag}-{i}",
-            identifier=f"NEAR-{tag}-{i}",
-            access_level="public",
-        )
-        other.people.add(ItemPerson(person=people[i], role="artisan"))
-        collections["embroidery"].add_child(instance=other)
-    return page
-
-
 def timed(client: Client, urls: list[str]) -> list[float]:
     out = []
     for url in urls:
@@ -287,7 +245,6 @@ def run(args) -> None:
     from django.utils import translation
     from wagtail.models import Page
 
-    from archive.assets.models import Original
     from archive.items.models import CollectionPage, ItemPage
     from archive.vocabularies.loader import load_all_vocabularies
     from tests import factories
@@ -297,15 +254,7 @@ def run(args) -> None:
     for c in collections.values():
         c.save_revision().publish()
     collections = {k: CollectionPage.objects.get(pk=c.pk) for k, c in collections.items()}
-    original = Original.objects.create(
-        sha256="0" * 64,
-        file="originals/x.jpg",
-        size=1,
-        original_filename="x.jpg",
-        content_type="image/jpeg",
-        kind="image",
-        probe={"width": 1600, "height": 1200},
-    )
+    original = factories.image_record()
     client = Client()
     rng = random.Random(7)  # noqa: S311
     results = {}
@@ -413,7 +362,7 @@ def run(args) -> None:
     print("\nqueries per item page (anonymous, page cache off):")
     counts = {}
     for n in (1, 20):
-        page = rich_item(collections, n, original, f"q{n}")
+        page = factories.rich_item(collections, original, n, f"q{n}")
         with translation.override("zh-hans"):
             url = page.url
         with override_settings(MHA_PAGE_CACHE_SECONDS=0, **KEPT):

@@ -136,6 +136,14 @@ def load(paths: list[str], seconds: float, fault, fault_at: float) -> dict:
     }
 
 
+def write_figures(out: str | Path, lines: list[str]) -> None:
+    """The figures file the README quotes, one line each (this script's and its siblings')."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
+    print(f"written to {out}")
+
+
 def pid_of(service: str) -> int:
     return int((STATE / service / "pid").read_text().split()[0])
 
@@ -391,10 +399,8 @@ def main() -> None:
         line = f"{name}: {json.dumps(result, ensure_ascii=False)}"
         print(line, flush=True)
         kept[name] = line
-    out.parent.mkdir(parents=True, exist_ok=True)
     header = "# bench/stack_faults.py [--seconds N] [scenario ...]; one line per scenario"
-    out.write_text("\n".join([header, *(kept[n] for n in SCENARIOS if n in kept)]) + "\n")
-    print(f"written to {out}")
+    write_figures(out, [header, *(kept[n] for n in SCENARIOS if n in kept)])
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ from locust import FastHttpUser, HttpUser, between, events, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stack_faults import BASE, HTTP, REPO, health, shell  # noqa: E402
+from stack_faults import BASE, HTTP, REPO, health, shell, write_figures  # noqa: E402
 
 URLS = """
 import json
@@ -348,10 +348,7 @@ def main() -> None:
             f"errors at {result['users']}: {json.dumps(result['errors'], ensure_ascii=False)}"
         )
     print(lines[-len(results) - 1])
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines) + "\n")
-    print(f"written to {out}")
+    write_figures(args.out, lines)
 
 
 if __name__ == "__main__":

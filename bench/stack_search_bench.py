@@ -33,7 +33,7 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stack_faults import BASE, HTTP, REPO, health, stack_env  # noqa: E402
+from stack_faults import BASE, HTTP, REPO, health, stack_env, write_figures  # noqa: E402
 
 sys.path.insert(0, str(REPO))
 
@@ -191,10 +191,7 @@ def main() -> None:
         "cluster to be green again (replicas made); p50/p95/"
         "p99 ms: wrk through nginx; engine: mean ms the app waited on the cluster per search"
     )
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines) + "\n")
-    print(f"written to {out}")
+    write_figures(args.out, lines)
 
 
 if __name__ == "__main__":

@@ -139,3 +139,57 @@ def original(data: bytes, filename: str, content_type: str, kind: str):
     made.file.save(filename, ContentFile(data), save=False)
     made.save()
     return made
+
+
+def image_record():
+    """An image original's record with no file behind it: what pages list, never opened."""
+    from archive.assets.models import Original
+
+    return Original.objects.create(
+        sha256="0" * 64,
+        file="originals/x.jpg",
+        size=1,
+        original_filename="x.jpg",
+        content_type="image/jpeg",
+        kind="image",
+        probe={"width": 1600, "height": 1200},
+    )
+
+
+def rich_item(collections: dict, original, n: int, tag: str):
+    """A public embroidery item with ``n`` assets, transcript lines, people and related items
+    (each person also in another item): what an item page's cost must not grow with."""
+    from archive.assets.models import Derivative, MediaAsset
+    from archive.items.models import EmbroideryPatternPage, TranscriptCue
+    from archive.vocabularies.models import Motif, Place
+
+    people = [person(slug=f"p-{tag}-{i}") for i in range(n)]
+    page = EmbroideryPatternPage(
+        title=f"富 {tag}",
+        title_en=f"Rich {tag}",
+        slug=f"rich-{tag}",
+        identifier=f"RICH-{tag}",
+        access_level="public",
+        place=Place.objects.filter(kind="village").order_by("slug").first(),
+    )
+    for p in people:
+        page.people.add(ItemPerson(person=p, role="artisan"))
+    page.motifs = [Motif.objects.order_by("slug").first()]
+    collections["embroidery"].add_child(instance=page)
+    for i in range(n):
+        asset = MediaAsset.objects.create(item=page, original=original, status="ready", position=i)
+        for name in ("thumb", "web-webp", "web-jpeg"):
+            Derivative.objects.create(
+                asset=asset, name=name, file=f"d/{name}", content_type="x", width=1200, height=900
+            )
+        TranscriptCue.objects.create(item=page, start=i, end=i + 1, text_en=f"line {i}")
+        other = EmbroideryPatternPage(
+            title=f"邻 {tag} {i}",
+            title_en=f"Near {tag} {i}",
+            slug=f"near-{tag}-{i}",
+            identifier=f"NEAR-{tag}-{i}",
+            access_level="public",
+        )
+        other.people.add(ItemPerson(person=people[i], role="artisan"))
+        collections["embroidery"].add_child(instance=other)
+    return page

@@ -16,8 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import translation
 
-from archive.assets.models import Derivative, MediaAsset, Original
-from archive.items.models import EmbroideryPatternPage, ItemPerson, TranscriptCue
+from archive.items.models import EmbroideryPatternPage, ItemPerson
 from archive.vocabularies.loader import load_all_vocabularies
 from archive.vocabularies.models import Motif, Place
 from tests import factories
@@ -50,50 +49,8 @@ def tree():
     _, collections = factories.site_tree()
     for c in collections.values():
         c.save_revision().publish()
-    original = Original.objects.create(
-        sha256="0" * 64,
-        file="originals/x.jpg",
-        size=1,
-        original_filename="x.jpg",
-        content_type="image/jpeg",
-        kind="image",
-        probe={"width": 1600, "height": 1200},
-    )
+    original = factories.image_record()
     return collections, original
-
-
-def rich_item(collections, original, n: int, tag: str) -> EmbroideryPatternPage:
-    """An embroidery item with ``n`` assets, transcript lines, people and related items."""
-    people = [factories.person(slug=f"p-{tag}-{i}") for i in range(n)]
-    page = EmbroideryPatternPage(
-        title=f"富 {tag}",
-        title_en=f"Rich {tag}",
-        slug=f"rich-{tag}",
-        identifier=f"RICH-{tag}",
-        access_level="public",
-        place=Place.objects.filter(kind="village").order_by("slug").first(),
-    )
-    for p in people:
-        page.people.add(ItemPerson(person=p, role="artisan"))
-    page.motifs = [Motif.objects.order_by("slug").first()]
-    collections["embroidery"].add_child(instance=page)
-    for i in range(n):
-        asset = MediaAsset.objects.create(item=page, original=original, status="ready", position=i)
-        for name in ("thumb", "web-webp", "web-jpeg"):
-            Derivative.objects.create(
-                asset=asset, name=name, file=f"d/{name}", content_type="x", width=1200
-            )
-        TranscriptCue.objects.create(item=page, start=i, end=i + 1, text_en=f"line {i}")
-        other = EmbroideryPatternPage(
-            title=f"邻 {tag} {i}",
-            title_en=f"Near {tag} {i}",
-            slug=f"near-{tag}-{i}",
-            identifier=f"NEAR-{tag}-{i}",
-            access_level="public",
-        )
-        other.people.add(ItemPerson(person=people[i], role="artisan"))
-        collections["embroidery"].add_child(instance=other)
-    return page
 
 
 def page_queries(client, url: str) -> int:
@@ -109,7 +66,7 @@ def test_an_item_page_costs_the_same_queries_however_much_it_shows(client, tree)
     collections, original = tree
     counts = {}
     for n in (1, 20):
-        page = rich_item(collections, original, n, f"q{n}")
+        page = factories.rich_item(collections, original, n, f"q{n}")
         body = client.get(zh_url(page)).content.decode()
         for asset in page.assets.all():
             assert f"/picture/{asset.pk}/" in body, "every asset is on the page"
@@ -121,7 +78,7 @@ def test_an_item_page_costs_the_same_queries_however_much_it_shows(client, tree)
 
 def test_a_collection_page_stays_within_the_budget(client, tree):
     collections, original = tree
-    rich_item(collections, original, 20, "c")
+    factories.rich_item(collections, original, 20, "c")
     url = zh_url(collections["embroidery"])
     for query in ("", "?page=2", "?motif=butterfly&village=paimo"):
         assert page_queries(client, url + query) <= 12
@@ -133,7 +90,7 @@ def test_a_kept_collection_count_follows_publishing(client, tree):
     collections, original = tree
     embroidery = collections["embroidery"]
     url = "/en" + zh_url(embroidery)
-    rich_item(collections, original, 2, "k")  # three items
+    factories.rich_item(collections, original, 2, "k")  # three items
     assert "3 items" in client.get(url).content.decode()
     late = EmbroideryPatternPage(
         title="晚", title_en="Late", slug="late", identifier="LATE", year_from=1950
@@ -210,7 +167,7 @@ def test_the_kept_routing_tree_follows_publishing(client, tree):
     """A collection renamed, or taken down, shows at once on the next request, though the
     routing tree is kept between requests."""
     collections, original = tree
-    item = rich_item(collections, original, 1, "r")
+    item = factories.rich_item(collections, original, 1, "r")
     embroidery = collections["embroidery"]
     assert ">embroidery</a>" in client.get("/en" + zh_url(item)).content.decode()
     embroidery.title_en = "Needlework"
