@@ -193,3 +193,15 @@ def rich_item(collections: dict, original, n: int, tag: str):
         other.people.add(ItemPerson(person=people[i], role="artisan"))
         collections["embroidery"].add_child(instance=other)
     return page
+
+
+def withdraw_consent(who: Person, capture, scope: str = "public_web") -> ConsentRecord:
+    """``who`` withdraws their consent today; ``capture`` is pytest-django's
+    ``django_capture_on_commit_callbacks``, so the take-down runs as after a real commit."""
+    from django.utils import timezone
+
+    consent = ConsentRecord.objects.get(person=who, scope=scope)
+    consent.withdrawn_on = timezone.localdate()
+    with capture(execute=True):
+        consent.save()
+    return consent

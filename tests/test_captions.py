@@ -14,11 +14,9 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import timezone
 
 from archive.captions.conversion import CaptionFileError, to_webvtt
 from archive.captions.models import CaptionTrack
-from archive.people.models import ConsentRecord
 from demo import mediamaker as make
 from tests import factories
 from tests.iiif_support import add_media, made_once
@@ -193,10 +191,7 @@ def test_each_role_meets_each_track_before_and_after_the_singer_withdraws(
     sign_in(client, world, role)
     check_doors(world, client, role, withdrawn=False)
     with transaction.atomic():
-        consent = ConsentRecord.objects.get(person=world["singer"], scope="public_web")
-        consent.withdrawn_on = timezone.localdate()
-        with django_capture_on_commit_callbacks(execute=True):
-            consent.save()
+        factories.withdraw_consent(world["singer"], django_capture_on_commit_callbacks)
         check_doors(world, client, role, withdrawn=True)
         transaction.set_rollback(True)
 

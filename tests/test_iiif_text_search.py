@@ -8,10 +8,8 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
 
 from archive.iiif.validation import validate
-from archive.people.models import ConsentRecord
 from tests import factories
 from tests.iiif_support import image_item, made_once
 from tests.test_iiif_conformance import schema_errors
@@ -134,10 +132,7 @@ def test_each_role_searches_the_pattern_before_and_after_the_artisan_withdraws(
     sign_in(client, world, role)
     check(world, client, role, withdrawn=False)
     with transaction.atomic():
-        consent = ConsentRecord.objects.get(person=world["artisan"], scope="public_web")
-        consent.withdrawn_on = timezone.localdate()
-        with django_capture_on_commit_callbacks(execute=True):
-            consent.save()
+        factories.withdraw_consent(world["artisan"], django_capture_on_commit_callbacks)
         cache.clear()
         check(world, client, role, withdrawn=True)
         transaction.set_rollback(True)
