@@ -24,7 +24,7 @@ from media_pipeline.probe import Identified, identify
 from media_pipeline.similarity import perceptual_hash
 
 from .models import MediaAsset, Original
-from .tasks import queue_or_mark
+from .tasks import enqueue_processing
 
 CHUNK = 1024 * 1024
 
@@ -127,7 +127,7 @@ def ingest(
             )
             if enqueue:
                 # Saved even while the queue (Redis) is down: marked, queued again once back.
-                transaction.on_commit(lambda: queue_or_mark(asset.pk))
+                enqueue_processing(asset)
     finally:
         tmp.unlink(missing_ok=True)
     return IngestResult(asset=asset, original=original, stored=stored)

@@ -98,10 +98,10 @@ QUEUE_UNREACHABLE = "the task queue did not answer; it is queued again when it d
 def enqueue_processing(asset: MediaAsset) -> None:
     """Queue ``asset`` (marking it queued) once the surrounding transaction commits."""
     touch(asset.pk, status=AssetStatus.QUEUED, progress=0)
-    transaction.on_commit(lambda: queue_or_mark(asset.pk))
+    transaction.on_commit(lambda: _queue_or_mark(asset.pk))
 
 
-def queue_or_mark(asset_id: int) -> bool:
+def _queue_or_mark(asset_id: int) -> bool:
     """Queue the asset's task; a queue that does not answer leaves it marked, not lost."""
     try:
         process_asset.enqueue(asset_id)
@@ -137,7 +137,7 @@ def requeue_stale(older_than: timedelta | None = None) -> list[int]:
         won = MediaAsset.objects.filter(
             pk=pk, status=AssetStatus.QUEUED, error=QUEUE_UNREACHABLE
         ).update(error="", updated_at=timezone.now())
-        if won and queue_or_mark(pk):
+        if won and _queue_or_mark(pk):
             requeued.append(pk)
     return requeued
 

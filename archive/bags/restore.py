@@ -35,7 +35,7 @@ from archive.access.models import AccessLevel
 from archive.assets.fixity import audit
 from archive.assets.ingest import check_file, safe_display_name
 from archive.assets.models import AssetStatus, Derivative, MediaAsset, MediaKind, Original
-from archive.assets.tasks import queue_or_mark
+from archive.assets.tasks import enqueue_processing
 from archive.captions.models import CAPTION_FIELDS, CaptionTrack
 from archive.items.models import CollectionPage, ItemPage, ItemPerson, TranscriptCue
 from archive.people.models import ConsentRecord, ConsentWithdrawal, Person
@@ -425,7 +425,7 @@ class _Restorer:
                 self.report.derivatives += 1
             if not derivatives:
                 # Derivatives can always be rebuilt from the original.
-                transaction.on_commit(lambda pk=asset.pk: queue_or_mark(pk))
+                enqueue_processing(asset)
 
     def publish(self, page: ItemPage) -> None:
         fields = page._bag_fields

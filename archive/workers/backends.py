@@ -7,7 +7,7 @@ answer turned every save in the admin into a 500, and the curator's edit was los
 runs these in the request by default (its immediate backend), so while the queue is away
 they run there again. Any other
 task still raises: its caller knows what to keep (an asset is marked and queued again by
-the next worker beat: ``archive.assets.tasks.queue_or_mark``).
+the next worker beat: ``archive.assets.tasks.enqueue_processing``).
 """
 
 from __future__ import annotations
