@@ -100,8 +100,9 @@ def related_text(relation: str, stem: str, *languages: str) -> index.RelatedFiel
 #: an item's related items (of which six are shown): the lookup's cost stops there.
 RELATED_CANDIDATES = 200
 
-#: The place of an item with its township and county above it (the item page names them).
-PLACE_CHAIN_FROM_PLACE = ("broader", "broader__broader", "broader__broader__broader")
+#: The place of an item with its township and county above it (the item page names them);
+#: ``select_related`` of the deepest step joins every step above it.
+PLACE_ABOVE = "broader__broader__broader"
 
 
 class ItemTag(TaggedItemBase):
@@ -211,7 +212,7 @@ class ItemPage(PinyinSlugMixin, Page):
     dc_type = "PhysicalObject"
 
     #: Joined when a collection routes to one of its items (see ``CollectionPage.route``).
-    PLACE_CHAIN = ("place__broader__broader__broader",)
+    PLACE_CHAIN = (f"place__{PLACE_ABOVE}",)
 
     base_form_class = ItemPageForm
     is_creatable = False
@@ -452,7 +453,7 @@ class ItemPage(PinyinSlugMixin, Page):
         if self.place_id and not self.place_loaded():
             # The place with its township and county in one query (the sentence, the
             # fields and the JSON-LD all name them); routing usually joined them already.
-            self.place = Place.objects.select_related(*PLACE_CHAIN_FROM_PLACE).get(pk=self.place_id)
+            self.place = Place.objects.select_related(PLACE_ABOVE).get(pk=self.place_id)
         prefetch_related_objects([self], *self.page_prefetches())
         load_terms(self, self.page_terms)
         # Each asset shown is asked of the policy (the item's level, the asset's own).
