@@ -1,12 +1,12 @@
 """Search through HTTP on the running stack (`make stack`) at a large corpus: where it bends.
 
     .venv/bin/python bench/stack_search_bench.py [--sizes 100000,250000] [--seconds 30]
-                                                 [--connections 8] [--out ...]
+                                                 [--connections 1,2,4,8] [--out ...]
 
 For each size, synthetic items (``bench/search_bench.make_corpus``: the real vocabularies in
 Chinese, English and Miao, the real document shape and access levels) are added to the stack's
 own index, beside the demo's, on its three-node OpenSearch cluster (one replica per shard).
-Then Debian's ``wrk`` (2 threads, ``--connections`` connections, keep-alive) asks nginx for
+Then Debian's ``wrk`` (2 threads, each of ``--connections`` in turn, keep-alive) asks nginx for
 the search page as an anonymous visitor would: a vocabulary word, a facet filter on a quarter
 of the requests, all facets and the access filter. Every URL is unique (a nonce parameter), so
 the page cache never answers: these are the searches a cache has not seen. The peer is the
@@ -41,10 +41,15 @@ OFFSET = 10**9  # synthetic ids: far above any page id of the demo archive
 
 LUA = """
 local urls = {%s}
+local unique = %s
 local counter = 0
 request = function()
   counter = counter + 1
-  local url = urls[math.random(#urls)] .. "&n=" .. counter .. "-" .. math.random(1000000000)
+  local url = urls[math.random(#urls)]
+  if unique then
+    local sep = string.find(url, "?", 1, true) and "&" or "?"
+    url = url .. sep .. "n=" .. counter .. "-" .. math.random(1000000000)
+  end
   return wrk.format("GET", url)
 end
 done = function(summary, latency, requests)
@@ -96,8 +101,10 @@ def load(engine, vocab: dict, have: int, size: int) -> float:
     return time.perf_counter() - started
 
 
-def run_wrk(paths: list[str], seconds: int, connections: int) -> dict:
-    lua = LUA % ", ".join(json.dumps(p) for p in paths)
+def run_wrk(paths: list[str], seconds: int, connections: int, unique: bool = True) -> dict:
+    """wrk through nginx on ``paths`` at random, each made unique by a nonce parameter (the
+    page cache never answers) unless ``unique`` is false (then it answers every repeat)."""
+    lua = LUA % (", ".join(json.dumps(p) for p in paths), "true" if unique else "false")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(lua)
     before = metrics()
@@ -134,7 +141,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100000")
     parser.add_argument("--seconds", type=int, default=30)
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--connections",
+        default="8",
+        help="comma-separated; each is measured at each size (e.g. 1,2,4,8: where it bends)",
+    )
     parser.add_argument("--out", default=str(REPO / "bench" / "figures" / "stack_search.txt"))
     args = parser.parse_args()
     if health().get("status") != "ok":
@@ -160,24 +171,26 @@ def main() -> None:
         f"# bench/stack_search_bench.py --sizes {args.sizes} --seconds {args.seconds} "
         f"--connections {args.connections} ({time.strftime('%F %T %Z')}); wrk -t2 through nginx, "
         f"anonymous, every URL unique (page cache never answers), {len(paths)} queries",
-        f"{'items':>9} {'index s':>8} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} "
+        f"{'items':>9} {'index s':>8} {'clients':>7} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} "
         f"{'engine':>7} {'p95/50ms':>8} {'non-2xx':>7}",
     ]
     print("\n".join(lines), flush=True)
+    clients = [int(c) for c in args.connections.split(",")]
     have = 0
     try:
-        run_wrk(paths, 5, args.connections)  # warm up: connections, JIT, caches
+        run_wrk(paths, 5, max(clients))  # warm up: connections, JIT, caches
         for size in (int(s) for s in args.sizes.split(",")):
             took = load(engine, vocab, have, size)
             have = size
-            r = run_wrk(paths, args.seconds, args.connections)
-            row = (
-                f"{size:>9} {took:>8.0f} {r['rps']:>7} {r['p50_ms']:>7.1f} {r['p95_ms']:>7.1f} "
-                f"{r['p99_ms']:>7.1f} {r['engine_mean_ms']:>7} {r['p95_ms'] / 50:>8.2f} "
-                f"{r['non_2xx']:>7}"
-            )
-            print(row, flush=True)
-            lines.append(row)
+            for n in clients:
+                r = run_wrk(paths, args.seconds, n)
+                row = (
+                    f"{size:>9} {took:>8.0f} {n:>7} {r['rps']:>7} {r['p50_ms']:>7.1f} "
+                    f"{r['p95_ms']:>7.1f} {r['p99_ms']:>7.1f} {r['engine_mean_ms']:>7} "
+                    f"{r['p95_ms'] / 50:>8.2f} {r['non_2xx']:>7}"
+                )
+                print(row, flush=True)
+                lines.append(row)
     finally:
         subprocess.run(
             [sys.executable, "manage.py", "search_reindex"],
@@ -188,7 +201,7 @@ def main() -> None:
         )
     lines.append(
         "items: synthetic items added beside the demo's; index s: seconds to add them and for the "
-        "cluster to be green again (replicas made); p50/p95/"
+        "cluster to be green again (replicas made); clients: wrk connections; p50/p95/"
         "p99 ms: wrk through nginx; engine: mean ms the app waited on the cluster per search"
     )
     write_figures(args.out, lines)

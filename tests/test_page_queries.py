@@ -104,6 +104,27 @@ def test_a_kept_collection_count_follows_publishing(client, tree):
     assert "3 items" in client.get(url).content.decode()
 
 
+def count_queries(client, url: str) -> tuple[str, int]:
+    with override_settings(MHA_PAGE_CACHE_SECONDS=0), CaptureQueriesContext(connection) as ctx:
+        body = client.get(url).content.decode()
+    return body, sum(1 for q in ctx.captured_queries if "COUNT(" in q["sql"].upper())
+
+
+def test_a_shared_links_added_parameters_ask_the_kept_count(client, tree):
+    """A link shared in a chat app comes back with parameters of its own
+    (``from=singlemessage``…): the collection's kept count answers it, as it answers the
+    plain address; a filter still has a count of its own."""
+    collections, original = tree
+    factories.rich_item(collections, original, 2, "s")  # three items
+    url = "/en" + zh_url(collections["embroidery"])
+    body, counted = count_queries(client, url)
+    assert "3 items" in body and counted == 1
+    body, counted = count_queries(client, url + "?from=singlemessage&isappinstalled=0")
+    assert "3 items" in body and counted == 0
+    body, counted = count_queries(client, url + "?village=paimo")
+    assert 'value="paimo" selected' in body and counted == 1
+
+
 def related_titles(client, page) -> list[str]:
     body = client.get("/en" + zh_url(page)).content.decode()
     if 'id="related-h"' not in body:

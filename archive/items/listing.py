@@ -196,6 +196,12 @@ def collection_cache_seconds() -> int:
     return int(getattr(settings, "MHA_COLLECTION_CACHE_SECONDS", 0))
 
 
+def filter_params(collection_slug: str) -> set[str]:
+    """The query parameters :func:`filter_collection` reads for this collection."""
+    founding = registry.by_slug(collection_slug)
+    return {spec.param for spec in (founding.filters if founding else ())} | {"village", "period"}
+
+
 def kept_for(collection, user, params):
     """``kept(name, compute)`` for a collection page: a collection's item count (for the
     filters asked) and its periods, which scan every item of the collection, kept in the
@@ -205,7 +211,10 @@ def kept_for(collection, user, params):
     seconds = collection_cache_seconds()
     if seconds <= 0:
         return None
-    query = sorted((k, v) for k, v in params.items() if k != "page")
+    # Only what filters the listing makes a count of its own: a share's added parameters
+    # (``from=singlemessage``, ``utm_source``…) or a page number ask the same count.
+    read = filter_params(collection.slug)
+    query = sorted((k, v) for k, v in params.items() if k in read)
     digest = hashlib.sha256(repr(query).encode()).hexdigest()[:16]
     prefix = f"mha:coll:{generation()}:{collection.pk}:{policy.audience(user).key}"
 
