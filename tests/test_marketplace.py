@@ -17,7 +17,7 @@ from archive.marketplace.forms import SALT
 from archive.marketplace.models import ArtisanProfile, Enquiry, Product
 from archive.people.models import ConsentRecord
 from tests import factories
-from tests.marketplace_support import market
+from tests.marketplace_support import consent, market
 
 pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "registered", "member", "teacher", "contributor", "curator")
@@ -191,6 +191,31 @@ def test_item_page_names_who_makes_it_today(client, world):
     assert world["products"]["sleeve"].get_absolute_url() in html
     # The collar shares neither motif nor the item, but shares the technique.
     assert world["products"]["collar"].get_absolute_url() in html
+
+
+def test_item_page_names_a_product_made_after_it_and_its_maker_once(client, world):
+    """A product that names the item, sharing none of its motifs or techniques, is there,
+    and so is its maker, whose own profile lists none of them. A product that matches in
+    three ways (it names the item, its motif and its technique) is listed once, as the
+    one that matches by its technique alone is."""
+    pattern = world["pattern"]
+    maker = factories.person(consent="public_web", name_zh="吴阿依", name_en="Wu Ayi")
+    maker.is_artisan = True
+    maker.save()
+    consent(maker)
+    profile = ArtisanProfile.objects.create(
+        person=maker, slug="wu-ayi", story_zh="我织布。", published=True
+    )
+    plain = Product.objects.create(
+        artisan=profile, slug="plain-cloth", title_zh="素布", title_en="Plain cloth", published=True
+    )
+    plain.draws_on.set([pattern])
+    plain.save()  # a parental many-to-many is written with its product
+    html = client.get(pattern.url).content.decode()
+    assert plain.get_absolute_url() in html
+    assert profile.get_absolute_url() in html
+    sleeve, collar = world["products"]["sleeve"], world["products"]["collar"]
+    assert html.count(sleeve.get_absolute_url()) == html.count(collar.get_absolute_url()) > 0
 
 
 def _form(client, url: str, **data) -> dict:

@@ -21,21 +21,38 @@ def _vocabulary_ids(item) -> tuple[list[int], list[int]]:
     return motifs, techniques
 
 
+def _tagged(model, field: str, item_field: str, ids) -> Q:
+    """``pk`` among those of ``model`` whose many-to-many ``field`` holds one of ``ids``: a
+    semi-join, so the rows need no ``DISTINCT`` (which joining the tables would)."""
+    through = getattr(model, field).through
+    return Q(
+        pk__in=through.objects.filter(**{f"{item_field}__in": ids}).values(
+            f"{model._meta.model_name}_id"
+        )
+    )
+
+
 def made_today(item) -> dict:
     motifs, techniques = _vocabulary_ids(item)
-    match = Q(draws_on=item) | Q(motifs__in=motifs) | Q(techniques__in=techniques)
+    match = (
+        _tagged(Product, "draws_on", "itempage", [item.pk])
+        | _tagged(Product, "motifs", "motif", motifs)
+        | _tagged(Product, "techniques", "technique", techniques)
+    )
     products = list(
         Product.objects.shown()
         .filter(match)
-        .distinct()
         .select_related("artisan__person")
         .prefetch_related("photos")
         .order_by("-created_at")[:LIMIT]
     )
     artisans = list(
         ArtisanProfile.objects.shown()
-        .filter(Q(motifs__in=motifs) | Q(techniques__in=techniques) | Q(products__in=products))
-        .distinct()
+        .filter(
+            _tagged(ArtisanProfile, "motifs", "motif", motifs)
+            | _tagged(ArtisanProfile, "techniques", "technique", techniques)
+            | Q(pk__in={p.artisan_id for p in products})
+        )
         .select_related("person__village")[:LIMIT]
     )
     return {"products": products, "artisans": artisans}
