@@ -57,6 +57,16 @@ ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #: stays off for the "uncached" figures.
 KEPT = {"MHA_ROUTE_CACHE_SECONDS": 300, "MHA_COLLECTION_CACHE_SECONDS": 300}
 LEVELS = ["public"] * 16 + ["registered"] * 2 + ["community", "restricted"]
+#: What a visitor asks a collection page: its first pages, a far page, each filter.
+COLLECTION_QUERIES = [
+    "",
+    "?page=2",
+    "?page=40",
+    "?motif=butterfly",
+    "?village=paimo",
+    "?period=1980-1999",
+    "?motif=dragon&page=3",
+]
 
 
 def step(n: int) -> str:
@@ -278,17 +288,7 @@ def run(args) -> None:
         coll_urls = []
         for _ in range(args.requests // 2):
             c = rng.choice(["embroidery", "dialects", "folk-music"])
-            q = rng.choice(
-                [
-                    "",
-                    "?page=2",
-                    "?page=40",
-                    "?motif=butterfly",
-                    "?village=paimo",
-                    "?period=1980-1999",
-                    "?motif=dragon&page=3",
-                ]
-            )
+            q = rng.choice(COLLECTION_QUERIES)
             if c != "embroidery" and "motif" in q:
                 q = ""
             coll_urls.append(f"/{c}/{q}")

@@ -38,15 +38,6 @@ from stack_search_bench import run_wrk  # noqa: E402
 HOT = 50
 #: Synthetic items' path steps start here, above any demo item's under its collection.
 FIRST = 200_000
-COLLECTION_QUERIES = [
-    "",
-    "?page=2",
-    "?page=40",
-    "?motif=butterfly",
-    "?village=paimo",
-    "?period=1980-1999",
-    "?motif=dragon&page=3",
-]
 
 
 def setup_django() -> None:
@@ -119,6 +110,7 @@ def remove_items() -> int:
 
 def page_urls(count: int) -> tuple[list[str], list[str]]:
     from django.utils import translation
+    from pages_bench import COLLECTION_QUERIES
 
     from archive.items.models import CollectionPage
 
