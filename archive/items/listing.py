@@ -211,8 +211,8 @@ def kept_for(collection, user, params):
     seconds = collection_cache_seconds()
     if seconds <= 0:
         return None
-    # Only what filters the listing makes a count of its own: a share's added parameters
-    # (``from=singlemessage``, ``utm_source``…) or a page number ask the same count.
+    # Only the filters the listing reads make a count of their own: a shared link's added
+    # parameters (``from=singlemessage``, ``utm_source``…) or a page number ask the same one.
     read = filter_params(collection.slug)
     query = sorted((k, v) for k, v in params.items() if k in read)
     digest = hashlib.sha256(repr(query).encode()).hexdigest()[:16]
