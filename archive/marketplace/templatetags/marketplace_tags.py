@@ -21,23 +21,23 @@ def _vocabulary_ids(item) -> tuple[list[int], list[int]]:
     return motifs, techniques
 
 
-def _tagged(model, field: str, item_field: str, ids) -> Q:
+def _tagged(model, field: str, ids) -> Q:
     """``pk`` among those of ``model`` whose many-to-many ``field`` holds one of ``ids``: a
-    semi-join, so the rows need no ``DISTINCT`` (which joining the tables would)."""
-    through = getattr(model, field).through
+    semi-join on the through table, so the rows need no ``DISTINCT`` (a join would)."""
+    relation = model._meta.get_field(field)
     return Q(
-        pk__in=through.objects.filter(**{f"{item_field}__in": ids}).values(
-            f"{model._meta.model_name}_id"
-        )
+        pk__in=relation.remote_field.through.objects.filter(
+            **{f"{relation.m2m_reverse_field_name()}__in": ids}
+        ).values(relation.m2m_field_name())
     )
 
 
 def made_today(item) -> dict:
     motifs, techniques = _vocabulary_ids(item)
     match = (
-        _tagged(Product, "draws_on", "itempage", [item.pk])
-        | _tagged(Product, "motifs", "motif", motifs)
-        | _tagged(Product, "techniques", "technique", techniques)
+        _tagged(Product, "draws_on", [item.pk])
+        | _tagged(Product, "motifs", motifs)
+        | _tagged(Product, "techniques", techniques)
     )
     products = list(
         Product.objects.shown()
@@ -49,8 +49,8 @@ def made_today(item) -> dict:
     artisans = list(
         ArtisanProfile.objects.shown()
         .filter(
-            _tagged(ArtisanProfile, "motifs", "motif", motifs)
-            | _tagged(ArtisanProfile, "techniques", "technique", techniques)
+            _tagged(ArtisanProfile, "motifs", motifs)
+            | _tagged(ArtisanProfile, "techniques", techniques)
             | Q(pk__in={p.artisan_id for p in products})
         )
         .select_related("person__village")[:LIMIT]
