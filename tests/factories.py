@@ -141,19 +141,31 @@ def original(data: bytes, filename: str, content_type: str, kind: str):
     return made
 
 
-def image_record():
-    """An image original's record with no file behind it: what pages list, never opened."""
+def original_record(
+    filename: str = "x.jpg", content_type: str = "image/jpeg", kind: str = "image", **fields
+):
+    """An original's record with no file behind it: what pages and the admin list, never
+    opened (``factories.original`` holds real bytes). Each has a checksum of its own."""
+    import uuid
+
     from archive.assets.models import Original
 
     return Original.objects.create(
-        sha256="0" * 64,
-        file="originals/x.jpg",
-        size=1,
-        original_filename="x.jpg",
-        content_type="image/jpeg",
-        kind="image",
-        probe={"width": 1600, "height": 1200},
+        **{
+            "sha256": uuid.uuid4().hex * 2,
+            "file": f"originals/{filename}",
+            "size": 1,
+            "original_filename": filename,
+            "content_type": content_type,
+            "kind": kind,
+            **fields,
+        }
     )
+
+
+def image_record():
+    """An image original's record with no file behind it, with its size probed."""
+    return original_record(probe={"width": 1600, "height": 1200})
 
 
 def rich_item(collections: dict, original, n: int, tag: str):

@@ -3,14 +3,13 @@ consent records are evidence kept as they were written, and the admin's pickers 
 show a user only what the access policy lets them see."""
 
 import datetime
-import uuid
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from archive.assets.models import MediaAsset, Original
+from archive.assets.models import MediaAsset
 from archive.people.models import ConsentRecord, ConsentWithdrawal
 from demo import mediamaker as make
 from tests import factories
@@ -49,16 +48,8 @@ def _english(user):
 
 
 def _asset(item, level="public"):
-    original = Original.objects.create(
-        sha256=uuid.uuid4().hex * 2,
-        file="originals/x.jpg",
-        size=1,
-        original_filename="x.jpg",
-        content_type="image/jpeg",
-        kind="image",
-    )
     return MediaAsset.objects.create(
-        item=item, original=original, access_level=level, status="ready"
+        item=item, original=factories.original_record(), access_level=level, status="ready"
     )
 
 

@@ -251,18 +251,11 @@ def test_each_collection_offers_only_its_own_kind_of_item(client, curator, colle
 
 
 def test_the_media_list_shows_the_newest_upload_first(client, curator, collections):
-    from archive.assets.models import MediaAsset, Original
+    from archive.assets.models import MediaAsset
 
     item = factories.recording(collections["dialects"], speaker=factories.person())
     for n in (1, 2):
-        original = Original.objects.create(
-            sha256=f"{n}" * 64,
-            file=f"originals/{n}.jpg",
-            size=1,
-            original_filename=f"upload-{n}.jpg",
-            content_type="image/jpeg",
-            kind="image",
-        )
+        original = factories.original_record(f"upload-{n}.jpg")
         MediaAsset.objects.create(item=item, original=original, caption_zh=f"第{n}张")
     html = client.get(reverse("wagtailsnippets_assets_mediaasset:list")).content.decode()
     assert html.index("upload-2.jpg") < html.index("upload-1.jpg")
@@ -335,17 +328,10 @@ def test_a_public_item_shows_no_empty_coming_soon_box(client, collections):
 def test_publishing_an_item_whose_media_is_still_queued_warns_in_chinese(
     client, curator, collections
 ):
-    from archive.assets.models import MediaAsset, Original
+    from archive.assets.models import MediaAsset
 
     item = factories.recording(collections["dialects"], speaker=factories.person(), live=False)
-    original = Original.objects.create(
-        sha256="a" * 64,
-        file="originals/a.wav",
-        size=1,
-        original_filename="a.wav",
-        content_type="audio/wav",
-        kind="audio",
-    )
+    original = factories.original_record("a.wav", "audio/wav", "audio")
     MediaAsset.objects.create(item=item, original=original)  # queued: no worker has run
     url = reverse("wagtailadmin_pages:edit", args=[item.pk])
     data = _form_data(client.get(url))
